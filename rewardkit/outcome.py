@@ -1,0 +1,66 @@
+"""What one reward says about one completion: a score, a skip, or a named error."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class ErrorKind(str, Enum):
+    """Why a reward could not score a completion. Each kind has its own counter and policy."""
+
+    EXCEPTION = "exception"  # the reward raised
+    TIMEOUT = "timeout"  # the reward ran past its wall-clock limit (the worker was killed)
+    CRASH = "crash"  # the worker process died (segfault, abort, out of memory)
+    UNPARSEABLE_GOLD = "unparseable_gold"  # the reference answer itself cannot be read
+    NO_ANSWER = "no_answer"  # the completion holds no answer to judge
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The verdict of one reward on one completion.
+
+    ``status`` is ``"ok"`` (``score`` is a finite float), ``"skip"`` (not applicable: TRL receives
+    ``None``) or ``"error"`` (``kind`` names why; the recipe's policy decides what TRL receives).
+    ``details`` carry the evidence (extracted answer, parsed value, the rule that decided) that
+    ``rewardkit score --explain`` and TRL's ``log_extra`` show.
+    """
+
+    status: str
+    score: float | None = None
+    kind: ErrorKind | None = None
+    message: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def ok(cls, score: float, **details: Any) -> Outcome:
+        value = float(score)
+        if not math.isfinite(value):
+            return cls.error(ErrorKind.EXCEPTION, f"reward returned a non-finite score {value!r}", **details)
+        return cls("ok", value, details=details)
+
+    @classmethod
+    def skip(cls, reason: str = "", **details: Any) -> Outcome:
+        return cls("skip", None, message=reason, details=details)
+
+    @classmethod
+    def error(cls, kind: ErrorKind | str, message: str, **details: Any) -> Outcome:
+        return cls("error", None, ErrorKind(kind), message, details)
+
+    @classmethod
+    def coerce(cls, value: Outcome | float | int | bool | None) -> Outcome:
+        """Accept what a simple reward returns: a number, ``None`` (skip) or an Outcome."""
+        if isinstance(value, Outcome):
+            return value
+        if value is None:
+            return cls.skip()
+        if isinstance(value, (int, float)):
+            return cls.ok(float(value))
+        return cls.error(ErrorKind.EXCEPTION, f"reward returned {type(value).__name__}, expected a float or None")
+
+    @property
+    def label(self) -> str:
+        """``ok``, ``skip`` or ``error:<kind>``: the form used in counters and ``score`` output."""
+        return f"error:{self.kind.value}" if self.kind is not None else self.status

@@ -1,0 +1,181 @@
+"""The reward contract: a ``Reward`` scores ``Sample``s and is also a TRL reward callable.
+
+A built-in or third-party reward subclasses :class:`Reward` and implements :meth:`Reward.score`
+(one completion at a time) or :meth:`Reward.score_batch` (a whole batch). Called directly, a
+reward follows TRL's contract exactly, so it can be handed to ``GRPOTrainer(reward_funcs=...)``
+without a recipe; inside a recipe, the engine calls ``score_batch`` with isolation and timeouts.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Generic, TypeVar
+
+from rewardkit.outcome import ErrorKind, Outcome
+from rewardkit.params import NoParams, RewardParams
+
+# Keyword arguments TRL passes to reward functions that are not dataset columns.
+TRL_RESERVED_KWARGS = frozenset({"trainer_state", "log_extra", "log_metric", "completion_ids", "prompts", "completions"})
+
+P = TypeVar("P", bound=RewardParams)
+
+
+def message_text(value: Any, role: str | None = None) -> str:
+    """Text of a completion or prompt given as a string or a list of ``{"role", "content"}`` messages.
+
+    For messages, the content of the last message (of ``role`` when given) is the text; a content
+    given as a list of parts keeps only the text parts.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping):
+        content = value.get("content", "")
+        if isinstance(content, list):
+            return "".join(part.get("text", "") for part in content if isinstance(part, Mapping))
+        return str(content)
+    if isinstance(value, Sequence):
+        messages = [m for m in value if isinstance(m, Mapping)]
+        if role is not None:
+            messages = [m for m in messages if m.get("role") == role] or messages
+        return message_text(messages[-1]) if messages else ""
+    return str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """One completion to score, with its prompt and its dataset row.
+
+    ``completion`` and ``prompt`` are plain text whatever format TRL used (standard strings or
+    conversational messages); ``columns`` holds the row's other fields (``solution`` ...);
+    ``completion_ids`` are the token ids when TRL passes them (lengths in tokens, not characters).
+    """
+
+    completion: str
+    prompt: str = ""
+    columns: Mapping[str, Any] = field(default_factory=dict)
+    completion_ids: Sequence[int] | None = None
+
+
+def samples_from_trl(
+    prompts: Sequence[Any] | None,
+    completions: Sequence[Any],
+    completion_ids: Sequence[Sequence[int]] | None = None,
+    **kwargs: Any,
+) -> list[Sample]:
+    """Turn TRL's reward-function arguments into one ``Sample`` per completion.
+
+    Dataset columns arrive as lists aligned with ``completions``; other keyword arguments
+    (``trainer_state``, ``log_extra``, ``log_metric``) are not columns and are left out.
+    """
+    n = len(completions)
+    columns = {
+        key: value
+        for key, value in kwargs.items()
+        if key not in TRL_RESERVED_KWARGS and isinstance(value, Sequence) and not isinstance(value, str) and len(value) == n
+    }
+    samples = []
+    for i, completion in enumerate(completions):
+        samples.append(
+            Sample(
+                completion=message_text(completion, role="assistant"),
+                prompt=message_text(prompts[i], role="user") if prompts is not None and i < len(prompts) else "",
+                columns={key: value[i] for key, value in columns.items()},
+                completion_ids=list(completion_ids[i]) if completion_ids is not None else None,
+            )
+        )
+    return samples
+
+
+def default_policy_value(outcome: Outcome) -> float | None:
+    """What a reward called directly (outside a recipe) hands TRL: errors score 0.0, skips None.
+
+    Inside a recipe, the entry's ``on_error``/``on_timeout`` policies decide instead.
+    """
+    if outcome.status == "ok":
+        return outcome.score
+    if outcome.status == "skip":
+        return None
+    return 0.0
+
+
+class Reward(Generic[P]):
+    """Base class of rewardkit rewards.
+
+    Subclasses set ``params_model`` (a :class:`~rewardkit.RewardParams` subclass) and implement
+    :meth:`score`, returning an :class:`~rewardkit.Outcome`, a float, or ``None`` (skip).
+    ``cheap = False`` asks ``isolation: auto`` to run the reward in killable worker processes.
+    """
+
+    params_model: ClassVar[type[RewardParams]] = NoParams
+    cheap: ClassVar[bool] = True
+    __name__: str = "reward"  # TRL logs rewards/<__name__>/mean; recipes set it to the entry id
+
+    def __init__(self, params: P | None = None) -> None:
+        self.params: P = params if params is not None else self.params_model()  # type: ignore[assignment]
+        self.__name__ = type(self).__dict__.get("__name__", type(self).__name__)
+
+    def score(self, sample: Sample) -> Outcome | float | None:
+        raise NotImplementedError(f"{type(self).__name__} must implement score() or score_batch()")
+
+    def score_batch(self, samples: Sequence[Sample]) -> list[Outcome]:
+        """Score every sample; an exception from one sample becomes that sample's error outcome."""
+        outcomes = []
+        for sample in samples:
+            try:
+                outcomes.append(Outcome.coerce(self.score(sample)))
+            except Exception as exc:  # noqa: BLE001 - a reward's bug must not take the batch down
+                outcomes.append(exception_outcome(exc))
+        return outcomes
+
+    def __call__(
+        self,
+        prompts: Sequence[Any] | None = None,
+        completions: Sequence[Any] | None = None,
+        completion_ids: Sequence[Sequence[int]] | None = None,
+        **kwargs: Any,
+    ) -> list[float | None]:
+        """TRL's reward-function contract, for using this reward without a recipe."""
+        samples = samples_from_trl(prompts, completions or [], completion_ids, **kwargs)
+        return [default_policy_value(outcome) for outcome in self.score_batch(samples)]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.params!r})"
+
+
+def exception_outcome(exc: BaseException) -> Outcome:
+    """The error outcome for an exception raised by a reward, with the last frame for the log."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" at {frames[-1].filename}:{frames[-1].lineno}" if frames else ""
+    return Outcome.error(ErrorKind.EXCEPTION, f"{type(exc).__name__}: {exc}{where}")
+
+
+class CallableReward(Reward[NoParams]):
+    """Adapts a plain TRL-style reward function (``f(completions, **kw) -> list[float | None]``).
+
+    This lets existing hand-written TRL rewards be registered and used in recipes unchanged.
+    """
+
+    def __init__(self, func: Any, params: NoParams | None = None) -> None:
+        super().__init__(params)
+        self.func = func
+        self.__name__ = getattr(func, "__name__", type(func).__name__)
+
+    def score_batch(self, samples: Sequence[Sample]) -> list[Outcome]:
+        columns: dict[str, list[Any]] = {}
+        for key in samples[0].columns if samples else ():
+            columns[key] = [s.columns.get(key) for s in samples]
+        ids = [s.completion_ids for s in samples] if samples and samples[0].completion_ids is not None else None
+        try:
+            values = self.func(
+                prompts=[s.prompt for s in samples], completions=[s.completion for s in samples], completion_ids=ids, **columns
+            )
+        except Exception as exc:  # noqa: BLE001
+            return [exception_outcome(exc)] * len(samples)
+        if len(values) != len(samples):
+            msg = f"{self.__name__} returned {len(values)} values for {len(samples)} completions"
+            return [Outcome.error(ErrorKind.EXCEPTION, msg)] * len(samples)
+        return [Outcome.coerce(v) for v in values]

@@ -1,0 +1,137 @@
+"""Offline scoring of rows with a recipe, combined the way TRL combines rewards in training.
+
+TRL multiplies each reward by its weight and ``nansum``s them: a ``None`` (skip) contributes
+nothing, and a row where every reward skipped has no total (TRL warns and uses NaN). The
+``score`` and ``test`` commands use this module, so offline numbers equal training numbers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rewardkit.recipe import Recipe
+from rewardkit.reward import Sample, message_text
+from rewardkit.trl import CompiledRecipe, compile_recipe
+
+
+@dataclass
+class RowResult:
+    """One row's scores: per reward id, the TRL value, the outcome label, time and details."""
+
+    id: Any
+    total: float | None
+    rewards: dict[str, float | None]
+    outcomes: dict[str, str]
+    elapsed_ms: dict[str, float]
+    details: dict[str, dict[str, Any]] = field(default_factory=dict)
+    messages: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self, explain: bool = True) -> dict[str, Any]:
+        row: dict[str, Any] = {
+            "id": self.id,
+            "total": self.total,
+            "rewards": self.rewards,
+            "outcomes": self.outcomes,
+            "elapsed_ms": {k: round(v, 3) for k, v in self.elapsed_ms.items()},
+        }
+        if explain:
+            row["details"] = {
+                k: {**v, **({"message": self.messages[k]} if self.messages.get(k) else {})}
+                for k, v in self.details.items()
+                if v or self.messages.get(k)
+            }
+        return row
+
+
+def weighted_total(values: Sequence[float | None], weights: Sequence[float]) -> float | None:
+    """TRL's rule: ``nansum(w * r)``; ``None`` when every reward skipped."""
+    present = [w * v for v, w in zip(values, weights, strict=True) if v is not None]
+    return sum(present) if present else None
+
+
+def score_samples(
+    recipe: Recipe,
+    samples: Sequence[Sample],
+    ids: Sequence[Any] | None = None,
+    step: int = 0,
+    compiled: CompiledRecipe | None = None,
+) -> list[RowResult]:
+    """Score ``samples`` with every reward of ``recipe``; results in input order."""
+    own = compiled is None
+    compiled = compiled or compile_recipe(recipe)
+    try:
+        per_func = [func.evaluate(samples, step) for func in compiled.funcs]
+    finally:
+        if own:
+            compiled.close()
+    rows = []
+    for i in range(len(samples)):
+        results = {func.__name__: column[i] for func, column in zip(compiled.funcs, per_func, strict=True)}
+        values = [results[name].value for name in compiled.ids]
+        rows.append(
+            RowResult(
+                id=ids[i] if ids is not None else i,
+                total=weighted_total(values, compiled.weights),
+                rewards={name: r.value for name, r in results.items()},
+                outcomes={name: r.outcome.label for name, r in results.items()},
+                elapsed_ms={name: r.elapsed_ms for name, r in results.items()},
+                details={name: _jsonable(r.outcome.details) for name, r in results.items()},
+                messages={name: r.outcome.message for name, r in results.items() if r.outcome.message},
+            )
+        )
+    return rows
+
+
+def sample_from_row(row: dict[str, Any]) -> Sample:
+    """A JSONL row (``completion``, optional ``prompt``/``id``, any columns) as a :class:`Sample`."""
+    columns = {k: v for k, v in row.items() if k not in {"completion", "prompt", "id"}}
+    return Sample(
+        completion=message_text(row.get("completion"), role="assistant"),
+        prompt=message_text(row.get("prompt"), role="user"),
+        columns=columns,
+        completion_ids=row.get("completion_ids"),
+    )
+
+
+class RowsError(Exception):
+    """A rows file is unreadable; the message names the file and line."""
+
+
+def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """``(line number, row)`` for each non-empty line of a JSONL file."""
+    try:
+        handle = path.open(encoding="utf-8")
+    except OSError as exc:
+        raise RowsError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    with handle:
+        for lineno, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise RowsError(f"{path}:{lineno}: not valid JSON: {exc.msg}") from None
+            if not isinstance(row, dict) or "completion" not in row:
+                raise RowsError(f"{path}:{lineno}: each row must be a JSON object with a 'completion' key")
+            yield lineno, row
+
+
+def score_rows(recipe: Recipe, rows: Iterable[dict[str, Any]], compiled: CompiledRecipe | None = None) -> list[RowResult]:
+    rows = list(rows)
+    samples = [sample_from_row(r) for r in rows]
+    ids = [r.get("id", i) for i, r in enumerate(rows)]
+    return score_samples(recipe, samples, ids, compiled=compiled)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
