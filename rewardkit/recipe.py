@@ -321,19 +321,26 @@ class _Collector:
         self.issues.append(RecipeIssue(self.located.where(path), dotted(path), message))
 
     def add_validation(self, prefix: KeyPath, exc: ValidationError, model: type[BaseModel] | None = None) -> None:
-        # A union field (weight, on_error) fails once per member; report one message per key path.
-        grouped: dict[KeyPath, list[str]] = {}
+        grouped: dict[KeyPath, list[Any]] = {}
         for err in exc.errors(include_url=False):
             loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and _is_union_tag(p)))
-            grouped.setdefault(prefix + loc, []).append(_message(err, model, loc))
-        for path, messages in grouped.items():
-            field_name = path[-1] if path else ""
-            if len(messages) > 1 and field_name in UNION_HINTS:
-                self.add(path, UNION_HINTS[field_name])
-            else:
-                self.add(path, "; or ".join(dict.fromkeys(messages)))
+            grouped.setdefault(loc, []).append(err)
+        for loc, errs in grouped.items():
+            field_name = loc[-1] if loc else ""
+            if field_name in UNION_HINTS:
+                # A union field (weight, on_error) fails once per member. Given a mapping, only the
+                # mapping member's complaints matter; given a scalar, say what the field accepts.
+                if isinstance(errs[0].get("input"), dict):
+                    errs = [e for e in errs if e["type"] not in SCALAR_ERROR_TYPES]
+                elif len(errs) > 1:
+                    errs = []
+                    self.add(prefix + loc, UNION_HINTS[field_name])
+            messages = [_message(e, model, loc) for e in errs]
+            if messages:
+                self.add(prefix + loc, "; or ".join(dict.fromkeys(messages)))
 
 
+SCALAR_ERROR_TYPES = {"float_type", "float_parsing", "int_type", "int_parsing", "literal_error", "string_type", "bool_type"}
 UNION_HINTS = {
     "weight": "expected a number or a schedule {start, end, until_step}",
     "on_error": "expected raise, skip or {value: <number>}",

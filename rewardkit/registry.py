@@ -26,7 +26,7 @@ class UnknownNameError(LookupError):
 
     def __init__(self, kind: str, name: str, known: Iterable[str]) -> None:
         self.kind, self.name, self.known = kind, name, sorted(known)
-        self.suggestions = difflib.get_close_matches(name, self.known, n=3, cutoff=0.6)
+        self.suggestions = difflib.get_close_matches(name, self.known, n=3, cutoff=0.75)
         super().__init__(self.describe())
 
     def describe(self) -> str:

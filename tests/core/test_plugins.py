@@ -1,0 +1,165 @@
+"""Plugin manager and registry: built-ins, entry points, allowlist, hook validation, names."""
+
+import pickle
+import types
+
+import pluggy
+import pytest
+
+import rewardkit
+from rewardkit import plugins
+from rewardkit.plugins import PluginLoadError, get_registry
+from rewardkit.registry import Registry, RegistryError, UnknownNameError
+
+
+@pytest.fixture
+def fresh_manager(monkeypatch):
+    """A plugin manager rebuilt under the test's REWARDKIT_PLUGINS, restored afterwards."""
+    plugins.reset()
+    yield monkeypatch
+    plugins.reset()
+
+
+def test_builtins_register_through_the_same_hook():
+    registry = get_registry()
+    assert {"format.tags", "format.tag_count", "format.guard"} <= set(registry.rewards)
+    assert registry.reward("format.tags").plugin == "rewardkit_format"
+
+
+def test_example_plugin_discovered_by_entry_point(fresh_manager):
+    fresh_manager.setenv("REWARDKIT_PLUGINS", "example")
+    registry = get_registry()
+    spec = registry.reward("example.thanks")
+    assert spec.plugin == "example"
+    reward = spec.build({"phrases": ["cảm ơn"]})
+    assert reward(completions=["Đáp án: 5. Cảm ơn!", "Đáp án: 5."]) == [1.0, 0.0]
+
+
+def test_allowlist_excludes_unlisted_entry_points(fresh_manager):
+    fresh_manager.setenv("REWARDKIT_PLUGINS", "")
+    assert "example.thanks" not in get_registry().rewards
+    assert "format.tags" in get_registry().rewards  # built-ins always load
+
+
+def test_unset_allowlist_loads_every_entry_point(fresh_manager):
+    fresh_manager.delenv("REWARDKIT_PLUGINS")
+    assert "example.thanks" in get_registry().rewards
+
+
+def test_misspelled_hook_fails_loudly(rewardkit_plugin):
+    class Typo:
+        @rewardkit.hookimpl
+        def register_reward(self, register):  # missing the final "s"
+            register("typo.x", rewardkit.Reward)
+
+    with pytest.raises(PluginLoadError, match="register_reward"):
+        rewardkit_plugin(Typo(), name="typo")
+    plugins.unregister_plugin("typo")
+
+
+def test_hook_register_rewards_attributes_plugin(rewardkit_plugin):
+    class Mine:
+        @rewardkit.hookimpl
+        def register_rewards(self, register):
+            register("mine.one", Constant)
+
+    rewardkit_plugin(Mine(), name="mine")
+    spec = get_registry().reward("mine.one")
+    assert spec.plugin == "mine"
+    assert spec.summary == "Always 0.5."
+    assert spec.build()(completions=["a", "b"]) == [0.5, 0.5]
+
+
+def test_hook_register_extractors_and_probes_collect_by_name(rewardkit_plugin):
+    def extractor(text):
+        return []
+
+    class Mine:
+        @rewardkit.hookimpl
+        def register_extractors(self, register):
+            register("mine_last_word", extractor, doc="Last word.")
+
+        @rewardkit.hookimpl
+        def register_probes(self, register):
+            register("mine_probe", object(), doc="A probe.")
+
+    rewardkit_plugin(Mine(), name="mine2")
+    registry = get_registry()
+    assert registry.extractor("mine_last_word").obj is extractor
+    assert registry.probe("mine_probe").plugin == "mine2"
+    with pytest.raises(UnknownNameError, match="did you mean 'mine_last_word'"):
+        registry.extractor("mine_last_wrd")
+
+
+class Constant(rewardkit.Reward):
+    """Always 0.5."""
+
+    def score(self, sample):
+        return 0.5
+
+
+def _manager_with(*objs):
+    pm = pluggy.PluginManager("rewardkit")
+    pm.add_hookspecs(rewardkit.hookspecs)
+    for i, obj in enumerate(objs):
+        pm.register(obj, name=f"p{i}")
+    return pm
+
+
+def _plugin(name, factory, params=None):
+    module = types.ModuleType(f"plug_{name.replace('.', '_')}")
+
+    @rewardkit.hookimpl
+    def register_rewards(register):
+        register(name, factory, params)
+
+    module.register_rewards = register_rewards
+    return module
+
+
+def test_duplicate_reward_names_are_a_clear_error():
+    pm = _manager_with(_plugin("dup.x", Constant), _plugin("dup.x", Constant))
+    with pytest.raises(RegistryError, match=r"'dup.x' is registered twice: by plugin 'p0' and by plugin 'p1'"):
+        Registry.collect(pm)
+
+
+@pytest.mark.parametrize("bad", ["NoFamily", "Upper.Case", "spaces here.x", "trailing."])
+def test_bad_reward_names_rejected(bad):
+    with pytest.raises(RegistryError, match="names are '<family>.<name>'"):
+        Registry.collect(_manager_with(_plugin(bad, Constant)))
+
+
+def test_params_model_must_be_rewardparams():
+    from pydantic import BaseModel
+
+    class Loose(BaseModel):
+        x: int = 1
+
+    with pytest.raises(RegistryError, match="must derive from rewardkit.RewardParams"):
+        Registry.collect(_manager_with(_plugin("loose.x", Constant, Loose)))
+
+
+def test_unknown_name_suggests_close_matches():
+    with pytest.raises(UnknownNameError) as info:
+        get_registry().reward("format.tag")
+    assert "did you mean 'format.tags'" in str(info.value)
+
+
+def test_plain_trl_function_can_be_registered_and_pickled():
+    def ends_with_bang(completions, **kwargs):
+        return [float(c.endswith("!")) for c in completions]
+
+    registry = Registry.collect(_manager_with(_plugin("trl.bang", ends_with_bang)))
+    reward = registry.reward("trl.bang").build()
+    assert reward(completions=["hi!", "hi"]) == [1.0, 0.0]
+
+
+def test_builtin_rewards_are_picklable():
+    registry = get_registry()
+    for name, spec in registry.rewards.items():
+        try:
+            reward = spec.build()
+        except Exception:  # rewards with required params are covered by their own tests
+            continue
+        clone = pickle.loads(pickle.dumps(reward))
+        assert type(clone) is type(reward), name
