@@ -208,7 +208,7 @@ def rewards(name: str | None, as_json: bool) -> None:
     from rich.table import Table
 
     out.print(f"[bold]{spec.name}[/bold]  (plugin {spec.plugin}; {'inline' if spec.cheap else 'isolated'} by default)\n")
-    out.print(spec.doc or "(no documentation)", markup=False)
+    out.print(spec.doc or "(no documentation)", markup=False, soft_wrap=True)
     table = Table("param", "type", "default", "description", title="params")
     for field_name, info in spec.params_model.model_fields.items():
         default = "required" if info.is_required() else repr(info.get_default(call_default_factory=True))
