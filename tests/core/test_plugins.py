@@ -70,7 +70,7 @@ def test_hook_register_rewards_attributes_plugin(rewardkit_plugin):
     assert spec.build()(completions=["a", "b"]) == [0.5, 0.5]
 
 
-def test_hook_register_extractors_and_probes_collect_by_name(rewardkit_plugin):
+def test_hook_register_extractors_collects_by_name(rewardkit_plugin):
     def extractor(text):
         return []
 
@@ -79,16 +79,25 @@ def test_hook_register_extractors_and_probes_collect_by_name(rewardkit_plugin):
         def register_extractors(self, register):
             register("mine_last_word", extractor, doc="Last word.")
 
-        @rewardkit.hookimpl
-        def register_probes(self, register):
-            register("mine_probe", object(), doc="A probe.")
-
     rewardkit_plugin(Mine(), name="mine2")
     registry = get_registry()
     assert registry.extractor("mine_last_word").obj is extractor
-    assert registry.probe("mine_probe").plugin == "mine2"
+    assert registry.extractor("mine_last_word").plugin == "mine2"
     with pytest.raises(UnknownNameError, match="did you mean 'mine_last_word'"):
         registry.extractor("mine_last_wrd")
+
+
+def test_hook_register_probes_collects_by_name(rewardkit_plugin):
+    probe = object()
+
+    class Mine:
+        @rewardkit.hookimpl
+        def register_probes(self, register):
+            register("mine_probe", probe, doc="A probe.")
+
+    rewardkit_plugin(Mine(), name="mine3")
+    spec = get_registry().probe("mine_probe")
+    assert spec.obj is probe and spec.plugin == "mine3" and spec.doc == "A probe."
 
 
 class Constant(rewardkit.Reward):
