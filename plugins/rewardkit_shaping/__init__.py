@@ -1,0 +1,42 @@
+"""Shaping rewards (length band, DAPO soft overlong, cosine-scaled correctness, repetition, reasoning steps)
+and the built-in reward-hacking probes of ``rewardkit probe``.
+"""
+
+from __future__ import annotations
+
+from rewardkit import hookimpl
+from rewardkit.hookspecs import RegisterNamed, RegisterReward
+from rewardkit_shaping.cosine import CosineParams, CosineReward
+from rewardkit_shaping.length import LengthParams, LengthReward, SoftOverlongParams, SoftOverlongReward
+from rewardkit_shaping.repetition import RepetitionParams, RepetitionReward
+from rewardkit_shaping.steps import ReasoningStepsParams, ReasoningStepsReward
+
+__all__ = [
+    "CosineParams",
+    "CosineReward",
+    "LengthParams",
+    "LengthReward",
+    "ReasoningStepsParams",
+    "ReasoningStepsReward",
+    "RepetitionParams",
+    "RepetitionReward",
+    "SoftOverlongParams",
+    "SoftOverlongReward",
+]
+
+
+@hookimpl
+def register_rewards(register: RegisterReward) -> None:
+    register("shaping.length", LengthReward, LengthParams)
+    register("shaping.soft_overlong", SoftOverlongReward, SoftOverlongParams)
+    register("shaping.cosine", CosineReward, CosineParams)
+    register("shaping.repetition", RepetitionReward, RepetitionParams)
+    register("shaping.reasoning_steps", ReasoningStepsReward, ReasoningStepsParams)
+
+
+@hookimpl
+def register_probes(register: RegisterNamed) -> None:
+    from rewardkit_shaping.probes import BUILTIN_PROBES
+
+    for name, probe in BUILTIN_PROBES.items():
+        register(name, probe)
