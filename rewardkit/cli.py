@@ -73,7 +73,7 @@ def fail(message: str, code: int = 2) -> NoReturn:
 def console() -> Any:
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    return Console(highlight=False, soft_wrap=True)
 
 
 def load_or_exit(path: str, overrides: Sequence[str] = ()) -> Any:

@@ -58,9 +58,9 @@ def test_generated_docs_are_up_to_date(monkeypatch):
 def test_every_builtin_reward_is_exercised_by_a_case_file():
     recipes_dir = ROOT / "recipes"
     used = set()
-    for cases in recipes_dir.glob("*.cases.yaml"):
+    for cases in recipes_dir.rglob("*.cases.yaml"):
         recipe_ref = re.search(r"^recipe:\s*(\S+)", cases.read_text(encoding="utf-8"), re.M)
         if recipe_ref:
-            used |= set(re.findall(r"\b([a-z_]+\.[a-z_]+)\b", (recipes_dir / recipe_ref.group(1)).read_text(encoding="utf-8")))
+            used |= set(re.findall(r"\b([a-z_]+\.[a-z_]+)\b", (cases.parent / recipe_ref.group(1)).read_text(encoding="utf-8")))
     missing = sorted(s.name for s in _builtin_specs() if s.name not in used)
     assert not missing, f"built-in rewards without a recipe + case file under recipes/: {missing}"
