@@ -1,0 +1,158 @@
+"""Reading an answer span (or a gold) into values: letters, text, numbers and expressions.
+
+Each reading is cached by its cleaned text: GRPO scores many completions per prompt, and the gold of a
+prompt is read once for all of them.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, Literal
+
+from rewardkit.extractors import ExtractContext, Extraction
+from rewardkit.text.normalize import normalize_text
+from rewardkit.text.numbers import detect_convention
+from rewardkit_math import extract as ex
+from rewardkit_math.latex import clean_span, strip_units
+from rewardkit_math.parser import parse_answer
+from rewardkit_math.quantity import read_quantity
+from rewardkit_math.tokens import ParseError
+from rewardkit_math.values import Collection, Letter, Text, Value
+
+Want = Literal["value", "letter", "text"]
+
+_ARTIFACT = re.compile(r"\\\s*(?:đóng\s*hộp|hộp)\s*\{", re.IGNORECASE)
+_LETTER_SPAN = re.compile(r"\(?([A-J])\)?(?:[.:)]|\s|$)")
+_LOWER_LETTER = re.compile(r"\(([a-j])\)(?:[.:]|\s|$)")
+OPTION_LABEL = re.compile(r"^\s*(?:\(([A-J])\)|([A-J])[.):])\s+(?=\S)")
+_STANDALONE_LETTER = re.compile(r"(?<![A-Za-z0-9\\])\(?([A-J])\)?(?![A-Za-z0-9])")
+_GOLD_LETTER = re.compile(r"^\s*\(?([A-J])\)?\s*(?:[.:)]\s*.*)?$", re.DOTALL)
+_NEGATION = re.compile(r"(?i:\b(?:not|isn't|never|không\s+phải)\b)")
+_REMARK = re.compile(r"\s*\((?=[^()]*[^\W\d_])[^()]{0,200}\)\s*$")
+_PROSE = re.compile(r"[^\W\d_]{2,}")
+_BRACKET_COMMA = re.compile(r"[(\[{][^;]*\d,\d")
+_TEXT_GOLD = re.compile(r"^[^\W\d_]+(?:[ '’-][^\W\d_]+){0,5}$")
+_TEXT_WORDS = frozenset({"yes", "no", "true", "false", "có", "không", "đúng", "sai"})
+_ARTICLES = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+
+
+def prepare(text: Any, max_chars: int = 1_000_000) -> str:
+    """Normalised text: NFC, Unicode minus, zero-width and control characters gone, ``\\đóng hộp{`` fixed."""
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    if len(text) > max_chars:
+        text = text[-max_chars:]  # the final answer is at the end
+    return _ARTIFACT.sub(r"\\boxed{", normalize_text(text))
+
+
+def normalize_words(text: str) -> str:
+    """Text answers compare case-, article- and punctuation-insensitively: "The Monday." == "monday"."""
+    return _ARTICLES.sub("", re.sub(r"[\s.,;:!?'\"“”]+", " ", text).strip()).casefold()
+
+
+def _is_text_gold(cleaned: str) -> bool:
+    if not _TEXT_GOLD.match(cleaned):
+        return False
+    words = cleaned.split()
+    return any(len(w) >= 4 or not w.isascii() for w in words) or cleaned.casefold() in _TEXT_WORDS
+
+
+def read_span(
+    span: str, conventions: tuple[Literal["vi", "en"], ...], want: Want = "value", max_chars: int = 2_000
+) -> tuple[list[Value], bool]:
+    """Every reading of an answer span (one per convention that reads it differently), and whether it hedges."""
+    cleaned = clean_span(span)
+    if not cleaned or len(cleaned) > max_chars:
+        return [], False
+    if want == "text":
+        return [Text(normalize_words(cleaned))], False
+    if want == "letter":
+        letters, hedged = read_letter(cleaned)
+        if letters or hedged:
+            return letters, hedged
+    cleaned = OPTION_LABEL.sub("", cleaned)
+    values = read_values(cleaned, conventions)
+    if not values and _REMARK.search(cleaned):
+        values = read_values(_REMARK.sub("", cleaned), conventions)  # "4.5 (i.e., 9/2)", "6 (not 5)"
+    return list(values), False
+
+
+def read_prose(span: str, conventions: tuple[Literal["vi", "en"], ...], max_chars: int = 2_000) -> list[Value]:
+    """The math that ends a prose sentence: "tổng cộng có 15 quả" → 15, "có hai nghiệm x = 2 và x = 3" → {2, 3}.
+
+    Words dropped from the front must hold no digit, so "12 cái kẹo và 3 cái bánh" stays unreadable;
+    only prose qualifies (a span of symbols such as "10000!" that does not parse stays unparseable),
+    and never a negated one ("not 5", "không phải là 5").
+    """
+    if len(span) > max_chars or not _PROSE.search(span) or _NEGATION.search(span):
+        return []
+    words = clean_span(span).split(" ")[-60:]
+    for k in range(1, len(words)):
+        if any(ch.isdigit() for ch in words[k - 1]):
+            break
+        values = read_values(OPTION_LABEL.sub("", " ".join(words[k:])), conventions)
+        if values:
+            return list(values)
+    return []
+
+
+def read_letter(cleaned: str) -> tuple[list[Value], bool]:
+    """An option letter ("B", "(B) 12", "Chọn B", "Câu C"); two different letters are a hedge."""
+    letters = {m.group(1) for m in _STANDALONE_LETTER.finditer(cleaned)}
+    hedged = len(letters) > 1
+    match = _LETTER_SPAN.match(cleaned) or _LOWER_LETTER.match(cleaned)
+    if match:
+        return [Letter(match.group(1).upper())], hedged
+    choices = ex.choice(cleaned, ExtractContext())
+    if choices:
+        return [Letter(choices[-1].text)], hedged
+    if len(letters) == 1 and len(cleaned) <= 40 and not any(ch.isdigit() for ch in cleaned):
+        return [Letter(letters.pop())], False  # "Câu C", "phương án đúng: C"
+    return [], False
+
+
+@lru_cache(maxsize=8192)
+def read_values(cleaned: str, conventions: tuple[Literal["vi", "en"], ...]) -> tuple[Value, ...]:
+    """The distinct values of a cleaned span, one reading per number convention (quantity fast path first)."""
+    if not cleaned:
+        return ()
+    extra: tuple[Literal["vi", "en"], ...] = ()
+    if "en" not in conventions and _BRACKET_COMMA.search(cleaned):
+        extra = ("en",)  # "(2,5)" is the point (2, 5) at least as often as a parenthesised 2.5
+    values: list[Value] = []
+    for convention in conventions + extra:
+        value = read_quantity(cleaned, convention)
+        if value is None:
+            try:
+                value = parse_answer(strip_units(cleaned), convention)
+            except (ParseError, RecursionError, ZeroDivisionError, ValueError, TypeError, OverflowError):
+                value = None
+        if value is not None and value not in values:
+            values.append(value)
+    return tuple(values)
+
+
+@lru_cache(maxsize=4096)
+def read_gold(gold: str, max_chars: int = 2_000) -> tuple[Value, ...]:
+    """The readings of a gold: a bare value, "The answer is: X", "… #### X", ``\\boxed{X}``, an option letter or words."""
+    text = prepare(gold, 100_000)
+    context = ExtractContext()
+    marks = [e for name in ("boxed", "phrase", "gsm8k") for e in ex.BUILTIN_EXTRACTORS[name](text, context)]
+    span = max(marks, key=lambda e: (e.end, e.start)).text if marks else text
+    span = ex.refine(Extraction(span, 0, len(span), "gold"), context).text
+    cleaned = clean_span(span)
+    if not cleaned or len(cleaned) > max_chars:
+        return ()
+    letter = _GOLD_LETTER.match(cleaned)
+    if letter:
+        return (Letter(letter.group(1)),)
+    choices = ex.choice(cleaned, context)
+    if choices and len(cleaned) <= 60:
+        return (Letter(choices[-1].text),)
+    if _is_text_gold(cleaned) and (cleaned.casefold() in _TEXT_WORDS or not read_values(cleaned, ("en",))):
+        return (Text(normalize_words(cleaned)),)
+    found = detect_convention(cleaned)
+    conventions: tuple[Literal["vi", "en"], ...] = (found,) if found in ("vi", "en") else ("en", "vi")  # type: ignore[assignment]
+    values = read_values(OPTION_LABEL.sub("", cleaned), conventions)
+    return tuple(v for v in values if not (isinstance(v, Collection) and not v.items and len(values) > 1))
