@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rewardkit.outcome import ErrorKind, Outcome
 from rewardkit.params import RewardParams
@@ -73,16 +73,18 @@ class Leaf:
         return self.reward.params
 
 
-@dataclass(frozen=True)
-class Scored:
-    """A leaf's outcome for one sample, with the time the reward itself spent on it."""
+class Scored(NamedTuple):
+    """A leaf's outcome for one sample, with the time the reward itself spent on it.
+
+    Named tuples, not frozen dataclasses: one is made per completion per reward per step, and a
+    frozen dataclass costs as much to build as a cheap reward's engine overhead budget.
+    """
 
     outcome: Outcome
     elapsed_ms: float = 0.0
 
 
-@dataclass(frozen=True)
-class NodeResult:
+class NodeResult(NamedTuple):
     """A recipe entry's verdict on one sample: the outcome and the value TRL receives."""
 
     outcome: Outcome
@@ -134,6 +136,9 @@ class CompiledNode:
             return results
 
         per_leaf = [engine.run(leaf, samples) for leaf in self.leaves]
+        if isinstance(node, RewardEntry):  # the common case, kept lean: it runs for every completion of every step
+            value_for, make = self.value_for, NodeResult._make
+            return [make((o, o.score if o.status == "ok" else value_for(o), ms)) for o, ms in per_leaf[0]]
         results = []
         for i in range(n):
             scored = [column[i] for column in per_leaf]

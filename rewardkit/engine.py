@@ -1,11 +1,23 @@
-"""Runs rewards on batches: deduplication, isolation, timeouts, and per-reward statistics.
+"""Runs rewards on batches: deduplication, isolation, hard timeouts and per-reward statistics.
 
-This is the inline engine; worker-process isolation with hard timeouts plugs in behind
-:meth:`Engine.run` (``leaf.isolation == "process"``).
+Each leaf runs where its ``isolation`` says:
+
+- ``inline``: in this process, sample by sample (a reward that overrides ``score_batch`` gets the
+  whole batch at once). No time limit can be enforced here; elapsed times are still recorded.
+- ``process``: in a :class:`~rewardkit.workers.WorkerPool` of killable worker processes, started
+  once on first use and shared by every leaf. A sample that runs past ``timeout_s`` gets its worker
+  killed and a ``timeout`` outcome; a worker that crashes gives its sample a ``crash`` outcome; the
+  rest of the batch is scored as usual.
+
+Identical samples in a batch (common in GRPO groups) are scored once. The engine is thread-safe,
+so TRL's async reward functions may share it.
 """
 
 from __future__ import annotations
 
+import os
+import pickle
+import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -15,9 +27,11 @@ from typing import Any
 from rewardkit.compose import Leaf, Scored
 from rewardkit.outcome import Outcome
 from rewardkit.recipe import EngineSettings
-from rewardkit.reward import Sample, exception_outcome
+from rewardkit.reward import Reward, Sample
+from rewardkit.workers import Job, WorkerPool, failure_outcome
 
 SLOWEST_KEPT = 5
+LATENCIES_KEPT = 10_000  # the latest latencies only: memory stays bounded over a long run
 
 
 @dataclass
@@ -27,13 +41,31 @@ class RewardStats:
     counts: Counter[str] = field(default_factory=Counter)
     latencies_ms: list[float] = field(default_factory=list)
     slowest: list[tuple[float, str]] = field(default_factory=list)  # (ms, completion preview)
+    max_ms: float = 0.0
+    _ring: int = 0  # next slot to overwrite once latencies_ms is full
 
     def record(self, sample: Sample, scored: Scored) -> None:
-        self.counts[scored.outcome.label] += 1
-        self.latencies_ms.append(scored.elapsed_ms)
-        if len(self.slowest) < SLOWEST_KEPT or scored.elapsed_ms > self.slowest[-1][0]:
-            preview = sample.completion[:80].replace("\n", " ")
-            self.slowest = sorted([*self.slowest, (scored.elapsed_ms, preview)], reverse=True)[:SLOWEST_KEPT]
+        self.record_batch([sample], [scored])
+
+    def record_batch(self, samples: Sequence[Sample], scored: Sequence[Scored]) -> None:
+        """Count a batch: list-at-a-time operations, since this runs for every completion of every step."""
+        self.counts.update([r.outcome.status if r.outcome.kind is None else r.outcome.label for r in scored])
+        times = [r.elapsed_ms for r in scored]
+        latencies = self.latencies_ms
+        if len(latencies) + len(times) <= LATENCIES_KEPT:
+            latencies.extend(times)
+        else:  # a ring: percentiles describe the latest LATENCIES_KEPT completions
+            for ms in times:
+                if len(latencies) < LATENCIES_KEPT:
+                    latencies.append(ms)
+                else:
+                    latencies[self._ring % LATENCIES_KEPT] = ms
+                self._ring += 1
+        floor = self.slowest[-1][0] if len(self.slowest) >= SLOWEST_KEPT else -1.0
+        if times and max(times) > floor:
+            candidates = [(ms, s.completion[:80].replace("\n", " ")) for s, ms in zip(samples, times, strict=True) if ms > floor]
+            self.slowest = sorted([*self.slowest, *candidates], key=lambda pair: pair[0], reverse=True)[:SLOWEST_KEPT]
+            self.max_ms = max(self.max_ms, self.slowest[0][0])
 
     @property
     def total(self) -> int:
@@ -52,70 +84,159 @@ class RewardStats:
             "counts": dict(self.counts),
             "error_rate": sum(v for k, v in self.counts.items() if k.startswith("error")) / total,
             "timeout_rate": self.counts.get("error:timeout", 0) / total,
+            "crash_rate": self.counts.get("error:crash", 0) / total,
             "skip_rate": self.counts.get("skip", 0) / total,
             "p50_ms": self.percentile(0.5),
             "p95_ms": self.percentile(0.95),
-            "max_ms": max(self.latencies_ms, default=0.0),
+            "max_ms": self.max_ms,
             "slowest": [{"ms": ms, "completion": text} for ms, text in self.slowest],
         }
 
 
 def _dedupe_key(sample: Sample) -> Any:
+    """What makes two samples score the same: completion, prompt and row (``None``: not comparable)."""
+    columns = sample.columns
+    if not columns:
+        return (sample.completion, sample.prompt)
+    items = tuple(columns.items())
+    if not [v for _, v in items if type(v) is not str]:  # the common case, and cheap; 1 == 1.0 == True must not merge
+        return (sample.completion, sample.prompt, items)
     try:
-        return (sample.completion, sample.prompt, tuple(sorted((k, repr(v)) for k, v in sample.columns.items())))
-    except TypeError:
+        return (sample.completion, sample.prompt, tuple((k, repr(v)) for k, v in items))
+    except Exception:  # noqa: BLE001 - an unprintable value: never merge this sample with another
         return None
 
 
+def _unique(samples: Sequence[Sample]) -> tuple[list[int], list[Sample]]:
+    """For each sample, the index of its first equal in the list of distinct samples; and that list."""
+    unique: dict[Any, int] = {}
+    order: list[int] = []
+    todo: list[Sample] = []
+    for sample in samples:
+        key = _dedupe_key(sample)
+        if key is None:
+            order.append(len(todo))
+            todo.append(sample)
+        elif key in unique:
+            order.append(unique[key])
+        else:
+            unique[key] = len(todo)
+            order.append(len(todo))
+            todo.append(sample)
+    return order, todo
+
+
+def default_workers() -> int:
+    """Worker processes for ``workers: auto``: the cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 class Engine:
-    """Scores batches of samples with leaves, honouring each leaf's isolation and time limit."""
+    """Scores batches of samples with leaves, honouring each leaf's isolation and time limit.
+
+    Args:
+        settings: the recipe's ``engine:`` section (isolation default, timeout, workers, memory, dedupe).
+
+    Example:
+        >>> from rewardkit.engine import Engine
+        >>> with Engine() as engine:
+        ...     scored = engine.run(leaf, samples)  # doctest: +SKIP
+    """
 
     def __init__(self, settings: EngineSettings | None = None) -> None:
         self.settings = settings or EngineSettings()
         self.stats: dict[str, RewardStats] = {}
+        self._lock = threading.Lock()
+        self._pool: WorkerPool | None = None
+        self._pickles: dict[str, bytes | None] = {}
 
     def run(self, leaf: Leaf, samples: Sequence[Sample]) -> list[Scored]:
         """One :class:`Scored` per sample, in order. Identical samples are scored once."""
         if not samples:
             return []
-        unique: dict[Any, int] = {}
-        order: list[int] = []
-        todo: list[Sample] = []
-        for sample in samples:
-            key = _dedupe_key(sample) if self.settings.dedupe else None
-            if key is None or key not in unique:
-                if key is not None:
-                    unique[key] = len(todo)
-                order.append(len(todo))
-                todo.append(sample)
-            else:
-                order.append(unique[key])
-        scored = self._run_inline(leaf, todo)
-        stats = self.stats.setdefault(leaf.key, RewardStats())
-        for sample, result in zip(todo, scored, strict=True):
-            stats.record(sample, result)
-        return [scored[i] for i in order]
+        order: list[int] | None = None
+        todo: Sequence[Sample] = samples
+        # Distinct completions cannot be duplicates: that common case costs one set, no keys.
+        if self.settings.dedupe and len({s.completion for s in samples}) < len(samples):
+            order, todo = _unique(samples)
+        scored = self._run_process(leaf, todo) if leaf.isolation == "process" else self._run_inline(leaf.reward, todo)
+        with self._lock:
+            stats = self.stats.get(leaf.key)
+            if stats is None:
+                stats = self.stats[leaf.key] = RewardStats()
+            stats.record_batch(todo, scored)
+        return scored if order is None else [scored[i] for i in order]
 
-    def _run_inline(self, leaf: Leaf, samples: Sequence[Sample]) -> list[Scored]:
-        results = []
-        for sample in samples:
-            start = time.perf_counter()
+    def _run_inline(self, reward: Reward, samples: Sequence[Sample]) -> list[Scored]:
+        clock = time.perf_counter
+        if type(reward).score_batch is not Reward.score_batch:  # a batched reward: time shared evenly
+            start = clock()
             try:
-                outcome = leaf.reward.score_batch([sample])[0]
-            except Exception as exc:  # noqa: BLE001 - score_batch overrides may raise
-                outcome = exception_outcome(exc)
-            results.append(Scored(outcome, (time.perf_counter() - start) * 1000))
+                outcomes = [Outcome.coerce(o) for o in reward.score_batch(samples)]
+                if len(outcomes) != len(samples):
+                    raise ValueError(f"score_batch returned {len(outcomes)} outcomes for {len(samples)} samples")
+            except (Exception, SystemExit) as exc:  # noqa: BLE001 - one failure for the whole batch
+                outcomes = [failure_outcome(exc)] * len(samples)
+            each = (clock() - start) * 1000 / len(samples)
+            return [Scored(o, each) for o in outcomes]
+        results: list[Scored] = []
+        score, coerce, append, scored = reward.score, Outcome.coerce, results.append, Scored._make  # _make: no Python frame
+        start = clock()
+        for sample in samples:
+            try:
+                outcome = coerce(score(sample))
+            except (Exception, SystemExit) as exc:  # noqa: BLE001 - a reward's bug is that sample's error
+                outcome = failure_outcome(exc)
+            end = clock()  # one clock read per sample: each sample's time starts where the last one ended
+            append(scored((outcome, (end - start) * 1000)))
+            start = end
         return results
+
+    def _run_process(self, leaf: Leaf, samples: Sequence[Sample]) -> list[Scored]:
+        key = repr(leaf.blueprint)
+        job = Job(key, leaf.blueprint, self._reward_pickle(key, leaf.reward), leaf.timeout_s)
+        return [Scored(outcome, ms) for outcome, ms in self.pool.run(job, samples)]
+
+    def _reward_pickle(self, key: str, reward: Reward) -> bytes | None:
+        """The built reward, pickled once: workers use it when they cannot rebuild from the blueprint."""
+        if key not in self._pickles:
+            try:
+                self._pickles[key] = pickle.dumps(reward)
+            except Exception:  # noqa: BLE001 - unpicklable rewards rely on the blueprint alone
+                self._pickles[key] = None
+        return self._pickles[key]
+
+    @property
+    def pool(self) -> WorkerPool:
+        """The worker pool, started on first use (not per batch)."""
+        with self._lock:
+            if self._pool is None:
+                workers = self.settings.workers
+                size = default_workers() if workers == "auto" else int(workers)
+                self._pool = WorkerPool(size, self.settings.memory_mb, self.settings.max_tasks_per_worker)
+            return self._pool
+
+    def pool_stats(self) -> dict[str, Any] | None:
+        """Worker processes started, killed on timeout, crashed and recycled (``None`` before any)."""
+        return self._pool.stats.summary() if self._pool is not None else None
 
     def snapshot(self, reset: bool = False) -> dict[str, dict[str, Any]]:
         """Per-leaf statistics; ``reset`` starts a new window (one per logging step in training)."""
-        result = {key: stats.summary() for key, stats in self.stats.items()}
-        if reset:
-            self.stats = {}
+        with self._lock:
+            result = {key: stats.summary() for key, stats in self.stats.items()}
+            if reset:
+                self.stats = {}
         return result
 
     def close(self) -> None:
-        """Stop worker processes (none in inline mode)."""
+        """Stop the worker processes, if any were started (a later ``run`` starts new ones)."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close()
 
     def __enter__(self) -> Engine:
         return self

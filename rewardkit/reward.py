@@ -28,6 +28,13 @@ def message_text(value: Any, role: str | None = None) -> str:
     For messages, the content of the last message (of ``role`` when given) is the text; a content
     given as a list of parts keeps only the text parts.
     """
+    if type(value) is str:
+        return value
+    if type(value) is list and value and type(value[-1]) is dict:  # TRL's messages: the hot path, no ABC checks
+        last = value[-1]
+        content = last.get("content", "")
+        if type(content) is str and (role is None or last.get("role") == role):
+            return content
     if value is None:
         return ""
     if isinstance(value, str):

@@ -6,11 +6,16 @@ to ``GRPOConfig(reward_weights=...)``: TRL then weights, ``nansum``s and logs ev
 so such an entry gets weight 1.0 and scales its own values by the schedule at
 ``trainer_state.global_step``.
 
+``compiled.async_funcs()`` gives the same callables as coroutines: TRL then gathers them
+concurrently, so a reward waiting on worker processes overlaps the others.
+
 Nothing here imports torch or trl: the callables only follow TRL's calling convention.
 """
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,17 +39,20 @@ class EngineHandle:
     def __init__(self, settings: EngineSettings) -> None:
         self.settings = settings
         self._engine: Engine | None = None
+        self._lock = threading.Lock()  # async reward functions reach for the engine from several threads
 
     @property
     def engine(self) -> Engine:
-        if self._engine is None:
-            self._engine = Engine(self.settings)
-        return self._engine
+        with self._lock:
+            if self._engine is None:
+                self._engine = Engine(self.settings)
+            return self._engine
 
     def close(self) -> None:
-        if self._engine is not None:
-            self._engine.close()
-            self._engine = None
+        with self._lock:
+            engine, self._engine = self._engine, None
+        if engine is not None:
+            engine.close()
 
     def __getstate__(self) -> dict[str, Any]:
         return {"settings": self.settings}
@@ -52,6 +60,7 @@ class EngineHandle:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.settings = state["settings"]
         self._engine = None
+        self._lock = threading.Lock()
 
 
 class RecipeReward:
@@ -94,6 +103,30 @@ class RecipeReward:
         return f"RecipeReward({self.node.id!r})"
 
 
+class AsyncRecipeReward:
+    """A :class:`RecipeReward` as a coroutine function, for TRL to ``asyncio.gather`` with the others.
+
+    The work runs in a thread (the engine is thread-safe and waits on worker processes without
+    holding the GIL), so a slow isolated reward no longer delays the inline ones.
+    """
+
+    def __init__(self, func: RecipeReward) -> None:
+        self.func = func
+        self.__name__ = func.__name__
+
+    async def __call__(
+        self,
+        prompts: Sequence[Any] | None = None,
+        completions: Sequence[Any] | None = None,
+        completion_ids: Sequence[Sequence[int]] | None = None,
+        **kwargs: Any,
+    ) -> list[float | None]:
+        return await asyncio.to_thread(self.func, prompts, completions, completion_ids, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"AsyncRecipeReward({self.__name__!r})"
+
+
 def _log_details(log_extra: Any, node_id: str, results: list[NodeResult]) -> None:
     log_extra(f"{node_id}/outcome", [r.outcome.label for r in results])
     for key in LOGGED_DETAILS:
@@ -102,14 +135,19 @@ def _log_details(log_extra: Any, node_id: str, results: list[NodeResult]) -> Non
 
 
 def _log_outcomes(log_metric: Any, node_id: str, results: list[NodeResult]) -> None:
+    """Per-call rates and latencies; TRL averages them over each logging step (TensorBoard, W&B)."""
     n = len(results) or 1
-    errors = [r.outcome for r in results if r.outcome.status == "error"]
+    errors = [r.outcome.kind.value for r in results if r.outcome.status == "error" and r.outcome.kind is not None]
     log_metric(f"rewardkit/{node_id}/error_rate", len(errors) / n)
     log_metric(f"rewardkit/{node_id}/skip_rate", sum(r.outcome.status == "skip" for r in results) / n)
-    log_metric(f"rewardkit/{node_id}/timeout_rate", sum(o.kind is not None and o.kind.value == "timeout" for o in errors) / n)
+    log_metric(f"rewardkit/{node_id}/timeout_rate", errors.count("timeout") / n)
+    log_metric(f"rewardkit/{node_id}/crash_rate", errors.count("crash") / n)
     latencies = sorted(r.elapsed_ms for r in results)
     if latencies:
-        log_metric(f"rewardkit/{node_id}/p95_ms", latencies[min(len(latencies) - 1, int(0.95 * (len(latencies) - 1) + 0.5))])
+        last = len(latencies) - 1
+        log_metric(f"rewardkit/{node_id}/p50_ms", latencies[int(0.5 * last + 0.5)])
+        log_metric(f"rewardkit/{node_id}/p95_ms", latencies[min(last, int(0.95 * last + 0.5))])
+        log_metric(f"rewardkit/{node_id}/max_ms", latencies[-1])
 
 
 def _short(value: Any) -> str:
@@ -129,6 +167,10 @@ class CompiledRecipe:
     @property
     def engine(self) -> Engine:
         return self.handle.engine
+
+    def async_funcs(self) -> list[AsyncRecipeReward]:
+        """The same reward functions as coroutines (TRL runs them concurrently); weights are unchanged."""
+        return [AsyncRecipeReward(func) for func in self.funcs]
 
     def close(self) -> None:
         self.handle.close()
