@@ -94,15 +94,20 @@ class RewardStats:
 
 
 def _dedupe_key(sample: Sample) -> Any:
-    """What makes two samples score the same: completion, prompt and row (``None``: not comparable)."""
+    """What makes two samples score the same: completion, token ids, prompt and row (``None``: not comparable).
+
+    Token ids belong in the key: the same text can decode from different ids, and length rewards count tokens.
+    """
+    ids = sample.completion_ids
+    head = (sample.completion, sample.prompt) if ids is None else (sample.completion, sample.prompt, tuple(ids))
     columns = sample.columns
     if not columns:
-        return (sample.completion, sample.prompt)
+        return head
     items = tuple(columns.items())
     if not [v for _, v in items if type(v) is not str]:  # the common case, and cheap; 1 == 1.0 == True must not merge
-        return (sample.completion, sample.prompt, items)
+        return (*head, items)
     try:
-        return (sample.completion, sample.prompt, tuple((k, repr(v)) for k, v in items))
+        return (*head, tuple((k, repr(v)) for k, v in items))
     except Exception:  # noqa: BLE001 - an unprintable value: never merge this sample with another
         return None
 
