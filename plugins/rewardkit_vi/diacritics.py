@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rewardkit_vi.words import A, D, E, N, U, V, Words
+from rewardkit_vi.words import A, D, E, N, U, V, Words, X
 
 MAX_SHOWN = 5
 
@@ -23,6 +23,8 @@ class DiacriticsResult:
     judged: int = 0
     missing_marks: list[str] = field(default_factory=list)
     unmarked_runs: list[str] = field(default_factory=list)
+    foreign_share: float = 0.0
+    foreign_words: list[str] = field(default_factory=list)
 
 
 def diacritics(
@@ -30,20 +32,29 @@ def diacritics(
 ) -> DiacriticsResult:
     """``min(1, share / target_share) * (1 - min(1, missing_penalty * dropped / judged))`` over distinct words.
 
-    ``share`` is the share of judged words that carry marks; judged words are Vietnamese (marked,
-    unmarked-but-valid, or with dropped marks) and English; names, units, acronyms and variables
-    are not judged. Texts with fewer than ``min_words`` judged words, all unmarked but valid
-    Vietnamese (``Cho x = 5``), are too short to tell and score 1. ``unmarked_runs`` lists the
-    stretches of ``run_words`` or more unmarked words with two dropped-mark words among them
-    (``dap an la``): a sentence typed without marks, which ``vi.language`` treats as a leak.
+    ``share`` is the share of judged words that carry Vietnamese marks; judged words are Vietnamese
+    (marked, unmarked-but-valid, or with dropped marks), English, and accented words of other
+    languages (``área``, ``dépensé``: a mark makes a word Vietnamese only when the word spells a
+    Vietnamese syllable); names, units, acronyms and variables are not judged. When such foreign
+    words occur, ``foreign_share`` is their share, with the unknown Latin words (``resposta``), among
+    those and the marked Vietnamese words: above one half the text is another Latin-script language
+    (Portuguese, French, Czech), which ``vi.language`` treats as a leak. Texts with fewer than
+    ``min_words`` judged words, all unmarked but valid Vietnamese (``Cho x = 5``), are too short to
+    tell and score 1. ``unmarked_runs`` lists the stretches of ``run_words`` or more unmarked words
+    with two dropped-mark words among them (``dap an la``): a sentence typed without marks, which
+    ``vi.language`` treats as a leak.
 
     Example:
         >>> from rewardkit_vi.words import tokenize
         >>> diacritics(tokenize("Vậy đáp án là 5")).score, diacritics(tokenize("Vay dap an la 5")).score
         (1.0, 0.0)
+        >>> r = diacritics(tokenize("Il y a 3 élèves, donc la réponse est 3."))
+        >>> r.foreign_words, r.foreign_share
+        (['élèves', 'réponse'], 1.0)
     """
     counts = words.type_counts()
-    marked, dropped, english = counts[V], counts[D], counts[E] + counts[U]
+    marked, dropped, foreign = counts[V], counts[D], counts[X]
+    english = counts[E] + counts[U] + foreign
     judged = marked + dropped + english + counts[A]
     if judged == 0:
         return DiacriticsResult(None)
@@ -53,7 +64,11 @@ def diacritics(
     missing = list(dict.fromkeys(w.lower() for w, c in words.types().items() if c == D))[:MAX_SHOWN] if dropped else []
     score = min(1.0, share / target_share) * (1.0 - min(1.0, missing_penalty * dropped / judged))
     runs = _unmarked_runs(words, run_words) if dropped >= 2 else []
-    return DiacriticsResult(max(0.0, score), share, judged, missing, runs)
+    if not foreign:
+        return DiacriticsResult(max(0.0, score), share, judged, missing, runs)
+    shown = list(dict.fromkeys(w.lower() for w, c in words.types().items() if c == X))[:MAX_SHOWN]
+    foreign_share = (foreign + counts[U]) / (foreign + counts[U] + marked)
+    return DiacriticsResult(max(0.0, score), share, judged, missing, runs, foreign_share, shown)
 
 
 def _unmarked_runs(words: Words, run_words: int) -> list[str]:

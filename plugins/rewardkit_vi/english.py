@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rewardkit_vi.words import A, D, E, F, N, U, V, Words
+from rewardkit_vi.words import A, D, E, F, N, U, V, Words, X
 
 MAX_SHOWN = 3
 SPAN_CHARS = 60
@@ -47,14 +47,14 @@ def no_english(words: Words, penalty: float = 3.0, min_run: int = 2, sentence_wo
             e += 1
         elif cls == U:
             u += 1
-        elif cls not in (A, N):  # a Vietnamese word, dropped-mark word, foreign script or the end closes the run
+        elif cls not in (A, N, X):  # a Vietnamese word, dropped-mark word, foreign script or the end closes the run
             if e:
                 # The run proper spans its first to last English/unknown word: unmarked Vietnamese words
                 # and names at its edges are not part of it ("... học sinh Now we divide ...").
                 inside = [j for j in range(run_start, i) if classes[j] in (E, U)]
                 first, last = inside[0], inside[-1]
                 if e + u >= min_run:
-                    english += sum(1 for j in range(first, last + 1) if classes[j] != N)
+                    english += sum(1 for j in range(first, last + 1) if classes[j] not in (N, X))
                     sentences += last - first + 1 >= sentence_words
                     if len(spans) < MAX_SHOWN:
                         spans.append(" ".join(tokens[first : last + 1])[:SPAN_CHARS])
@@ -64,7 +64,7 @@ def no_english(words: Words, penalty: float = 3.0, min_run: int = 2, sentence_wo
                         spans.append(next(tokens[j] for j in inside if classes[j] == E))
             run_start, e, u = i + 1, 0, 0
     counts = words.type_counts()
-    other = counts[V] + counts[D] + counts[A] + counts[F]
+    other = counts[V] + counts[D] + counts[A] + counts[F] + counts[X]
     if english == 0:
         return EnglishResult(1.0 if other or tokens else None)
     score = max(0.0, 1.0 - penalty * english / (english + other))

@@ -82,3 +82,34 @@ NEUTRAL = frozenset(
     hypebol elip modulo matrix
     """.split()
 )
+
+# Marked words that are Vietnamese but not one well-formed syllable: loanwords written as one word
+# and place names with a k coda. Every other marked word must pass ``check_syllable`` (or be
+# Vietnamese in shape with garbled marks, ``ngừoi``) to count as Vietnamese; see words.classify.
+MARKED_LOANWORDS = frozenset(
+    """
+    ôtô ôxi ôxit vectơ mêtan êtan êtylen axêtilen prôtêin hiđrô hiđro cacbônic pôlime ađênin pêđan
+    kilôgam kilômét xentimét milimét đềximét centimét hécta hectômét lôgarit lôgic rađa rađian
+    kilôoát mêga glucôzơ xenlulôzơ bazơ xăngtimét đắk lắk krông plây
+    """.split()
+)
+
+# Lower-case words that may stand between the capitalised words of one name or title
+# ("Harry Potter and the Chamber of Secrets", "Bank of America", "Leonardo da Vinci").
+NAME_LINKS = frozenset("of and the a an in on at for to with from by de du des la le van von der den da di del y e".split())
+
+# A parenthesised or quoted English gloss is a term ("(conditional probability of A given B)");
+# these words make it a clause instead ("(the smallest prime greater than three is five)"), which stays.
+GLOSS_BREAKERS = frozenset(
+    """
+    is are was were am be been being has have had does did we you he she they our us so therefore thus hence
+    because answer let can will would should must gives get gets got equals now
+    """.split()
+)
+# ... and these do when they open it: an instruction or a connective, not a noun phrase ("(divide both sides by 2)").
+GLOSS_OPENERS = frozenset(
+    """
+    add subtract multiply divide compute calculate find solve simplify substitute plug note check first next then
+    finally since which this that it there here
+    """.split()
+)

@@ -85,6 +85,13 @@ class LanguageParams(TextParams):
     unmarked_run_words: int = Field(
         3, ge=2, description="Unmarked words in a row (two of them dropped-mark words) that count as a leak: 'dap an la'"
     )
+    foreign_share: float = Field(
+        0.5,
+        gt=0.0,
+        le=1.0,
+        description="Above this share of accented words that are not Vietnamese syllables (área, dépensé, součet) and "
+        "unknown Latin words among them and the marked Vietnamese words, the text is another Latin-script language: a leak",
+    )
     script_penalty: float = Field(20.0, gt=0.0, description="penalty of vi.script_purity")
     target_share: float = Field(0.45, gt=0.0, le=1.0, description="target_share of vi.diacritics")
     missing_penalty: float = Field(4.0, ge=0.0, description="missing_penalty of vi.diacritics")

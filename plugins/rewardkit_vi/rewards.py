@@ -210,15 +210,16 @@ class SyllablesReward(_ProseReward[SyllablesParams]):
 class LanguageReward(_ProseReward[LanguageParams]):
     """Whether the text is proper Vietnamese: script purity × diacritics × no English, capped on leaks.
 
-    Proper, marked Vietnamese math reasoning scores ≥ 0.8 (numbers, LaTeX, English names and
-    parenthesised English terms allowed) and short answers (``Đáp án: 5``, ``Chọn C``) are not
-    penalised. English, Chinese, Vietnamese without marks, and Vietnamese with an English sentence
-    or any Chinese character mixed in score ≤ 0.2: a foreign-script letter or an English sentence
-    multiplies the score by ``leak_cap``, so filler cannot dilute a leak away. Keep its weight below
+    Proper, marked Vietnamese math reasoning scores ≥ 0.8 (numbers, LaTeX, English names and titles,
+    and parenthesised English terms allowed) and short answers (``Đáp án: 5``, ``Chọn C``) are not
+    penalised. English, Chinese, other Latin-script languages (``área``, ``dépensé``: marks that spell
+    no Vietnamese syllable), Vietnamese without marks, and Vietnamese with an English sentence or any
+    Chinese character mixed in score ≤ 0.2: each kind of leak multiplies the score by ``leak_cap``,
+    so filler cannot dilute a leak away. Keep its weight below
     correctness' (language rewards that outweigh it cost accuracy).
 
     Args:
-        params (`LanguageParams`): ``leak_cap`` (0.2), ``sentence_words`` (3), the component
+        params (`LanguageParams`): ``leak_cap`` (0.2), ``sentence_words`` (2), ``foreign_share`` (0.5), the component
             settings ``script_penalty``, ``target_share``, ``missing_penalty``, ``english_penalty``,
             ``min_run``, ``syllables`` (also multiply by the syllable share), and the shared
             ``part``, ``reasoning_tag``, ``answer_tag``, ``if_no_words``, ``max_chars``.
@@ -270,6 +271,10 @@ class LanguageReward(_ProseReward[LanguageParams]):
         if marks.unmarked_runs:
             leaks.append("unmarked_sentence")
             details["unmarked"] = marks.unmarked_runs
+        if marks.foreign_words:
+            details["foreign_words"] = marks.foreign_words
+            if marks.foreign_share > p.foreign_share:
+                leaks.append("foreign_latin")
         if english.spans:
             details["english_spans"] = english.spans
         if marks.missing_marks:

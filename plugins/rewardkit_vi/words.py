@@ -4,7 +4,9 @@ Classes: ``V`` Vietnamese with marks (``được``), ``D`` Vietnamese whose mark
 (``duoc``, ``la``), ``A`` unmarked words that are valid Vietnamese as written or ambiguous
 (``hai``, ``cho``, ``to``), ``E`` English (``the``, ``answer``), ``U`` unknown lower-case Latin
 words that are not Vietnamese in shape (``marbles``: English inside an English run, else ignored),
-``N`` neutral (names, units, variables, acronyms, Greek) and ``F`` letters of a foreign script.
+``N`` neutral (names, units, variables, acronyms, Greek), ``F`` letters of a foreign script and ``X``
+accented Latin words that are not Vietnamese (``área``, ``dépensé``, ``součet``, ``café``): a letter
+outside the Vietnamese alphabet, or Vietnamese letters that spell no Vietnamese syllable.
 """
 
 from __future__ import annotations
@@ -12,11 +14,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rewardkit.text.vi import VI_LETTERS, ascii_syllable_kind
-from rewardkit_vi.lexicon import AMBIGUOUS, DROPPED_MARKS, ENGLISH, LEGIT_PAIRS, NAME_STARTERS, NEUTRAL
+from rewardkit.text.vi import VI_LETTERS, ascii_syllable_kind, check_syllable, strip_marks
+from rewardkit_vi.lexicon import (
+    AMBIGUOUS,
+    DROPPED_MARKS,
+    ENGLISH,
+    GLOSS_BREAKERS,
+    GLOSS_OPENERS,
+    LEGIT_PAIRS,
+    MARKED_LOANWORDS,
+    NAME_LINKS,
+    NAME_STARTERS,
+    NEUTRAL,
+)
 
-V, D, A, E, U, N, F = range(7)
-CLASS_NAMES = ("vi", "dropped_marks", "ambiguous", "english", "unknown_latin", "neutral", "foreign")
+V, D, A, E, U, N, F, X = range(8)
+CLASS_NAMES = ("vi", "dropped_marks", "ambiguous", "english", "unknown_latin", "neutral", "foreign", "foreign_latin")
 
 # Latin (with Vietnamese), Greek, IPA, letter-like math symbols, and the numeric characters Python
 # counts as word characters (² ½ Ⅳ ①): every other letter belongs to a foreign script.
@@ -29,13 +42,20 @@ _TOKEN = re.compile(rf"[{_LATIN_GREEK}]+|[^\W\d_{_LATIN_GREEK}]+")
 FOREIGN_LETTERS = rf"[^\W\d_{_LATIN_GREEK}]"
 # Full-width and ideographic punctuation and digits (，。：；！？、「」（）０-９): the typography of a Chinese code switch.
 CJK_PUNCTUATION = r"[\u3000-\u303f\uff01-\uff20\uff3b-\uff40\uff5b-\uff65]"
-# Short English terms in parentheses or double quotes are allowed ("số nguyên tố (prime number)").
-_EXEMPT_TERM = re.compile(
-    r"\(\s*[A-Za-z][A-Za-z'\-]*(?:[ \t]+[A-Za-z][A-Za-z'\-]*){0,4}\s*\)"
-    r"|[\"“]\s*[A-Za-z][A-Za-z'\-]*(?:[ \t]+[A-Za-z][A-Za-z'\-]*){0,3}\s*[\"”]"
-)
+# English glosses in parentheses or double quotes are allowed ("số nguyên tố (prime number)",
+# "(combinations of 10 taken 3 at a time)", "(conditional probability of A given B)"): ASCII text that
+# opens with a letter, may hold numbers, variables and one level of parentheses, and is a term, not a clause.
+_GLOSS_CHAR = r"[A-Za-z0-9 \t'’.,:;/+\-*=^%&<>!|]"
+_GLOSS_BODY = rf"[ \t]*[A-Za-z](?:{_GLOSS_CHAR}|\({_GLOSS_CHAR}{{0,40}}\)){{0,160}}?"
+_GLOSS = re.compile(rf"\(({_GLOSS_BODY})\)|[\"“]({_GLOSS_BODY})[\"”]")
+_ASCII_WORD = re.compile(r"[A-Za-z]+")
+GLOSS_WORDS = 12
 
 _LATIN_GREEK_ONE = re.compile(rf"[{_LATIN_GREEK}]")
+# Accented Latin letters (Latin-1, Extended-A/B, Extended Additional; not × ÷): Vietnamese ones and others.
+_ACCENTED_LATIN = re.compile(r"[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]")
+# Syllable faults that garble Vietnamese rather than mark a foreign word; vi.syllables judges them.
+_GARBLED = frozenset({"tone_position", "stop_tone", "spelling"})
 _CACHE: dict[str, int] = {}
 _CACHE_LIMIT = 100_000
 _CACHE_TOKEN_CHARS = 24
@@ -65,23 +85,39 @@ def _classify_ascii(token: str) -> int:
     return U if len(token) >= 3 else N
 
 
+def _classify_marked(token: str) -> int:
+    # Every letter is in the Vietnamese alphabet; the word is Vietnamese if it is a syllable, a known
+    # loanword, or a syllable with garbled marks (ngừoi, baì, nghành: Vietnamese in shape).
+    lower = token.lower()
+    reason = check_syllable(lower)
+    if reason is None or reason in _GARBLED or lower in MARKED_LOANWORDS:
+        return V
+    if reason in ("rhyme", "tones") and ascii_syllable_kind(strip_marks(lower)):
+        return V
+    if len(token) == 1 or token.isupper():  # a lone letter (đ) or an acronym (ĐHQG, HĐND)
+        return N
+    return X  # área, Então, dépensé, Réponse
+
+
 def classify(token: str) -> int:
-    """The class (``V``, ``D``, ``A``, ``E``, ``U``, ``N`` or ``F``) of one token from :func:`tokenize`.
+    """The class (``V``, ``D``, ``A``, ``E``, ``U``, ``N``, ``F`` or ``X``) of one token from :func:`tokenize`.
 
     Example:
-        >>> [CLASS_NAMES[classify(t)] for t in ["được", "duoc", "hai", "the", "oranges", "Anna", "所以"]]
-        ['vi', 'dropped_marks', 'ambiguous', 'english', 'unknown_latin', 'neutral', 'foreign']
+        >>> [CLASS_NAMES[classify(t)] for t in ["được", "duoc", "hai", "the", "oranges", "Anna", "所以", "área"]]
+        ['vi', 'dropped_marks', 'ambiguous', 'english', 'unknown_latin', 'neutral', 'foreign', 'foreign_latin']
     """
     cls = _CACHE.get(token)
     if cls is None:
         if token.isascii():
             cls = _classify_ascii(token)
-        elif all(ch in VI_LETTERS for ch in token):
-            cls = V
-        elif _LATIN_GREEK_ONE.match(token):  # tokens are one script, so the first letter decides
-            cls = N  # café, Zürich, α
-        else:
+        elif not _LATIN_GREEK_ONE.match(token):  # tokens are one script, so the first letter decides
             cls = F
+        elif all(ch in VI_LETTERS for ch in token):
+            cls = _classify_marked(token)
+        elif _ACCENTED_LATIN.search(token):  # a letter outside the Vietnamese alphabet: součet, Zürich, café, niño
+            cls = N if token.isupper() and len(token) >= 2 else X
+        else:
+            cls = N  # α, x², cm³
         if len(token) <= _CACHE_TOKEN_CHARS:  # hostile input must not grow memory without bound
             if len(_CACHE) >= _CACHE_LIMIT:
                 _CACHE.clear()
@@ -116,7 +152,8 @@ class Words:
 def tokenize(text: str) -> Words:
     """Split prose (NFC, LaTeX and code already stripped) into classified words.
 
-    Short English terms in parentheses or double quotes are removed first: they are allowed.
+    English glosses in parentheses or double quotes are removed first: they are allowed. Runs of
+    capitalised words inside Vietnamese text are names or titles, not English (:func:`_join_names`).
 
     Example:
         >>> w = tokenize("Số nguyên tố (prime number) là 7. The answer is 7")
@@ -124,7 +161,7 @@ def tokenize(text: str) -> Words:
         ['Số', 'nguyên', 'tố', 'là', 'The', 'answer', 'is']
     """
     if "(" in text or '"' in text or "“" in text:
-        text = _EXEMPT_TERM.sub(" ", text)
+        text = _GLOSS.sub(_drop_gloss, text)
     tokens = _TOKEN.findall(text)
     get = _CACHE.get
     classes = [get(t, -1) for t in tokens]  # the cache answers almost every word without a call
@@ -133,16 +170,65 @@ def tokenize(text: str) -> Words:
     if D in classes:
         _pardon_pairs(tokens, classes)
     if E in classes:
-        _join_names(tokens, classes)
+        _join_names(text, tokens, classes)
     return Words(text, tokens, classes)
 
 
-def _join_names(tokens: list[str], classes: list[int]) -> None:
-    # "New York", "Great Britain": a capitalised English word that starts a name is part of the name.
-    for i in range(len(classes) - 1):
-        if classes[i] == E and classes[i + 1] == N and tokens[i][0].isupper() and tokens[i + 1][0].isupper():
-            if tokens[i].lower() in NAME_STARTERS:
-                classes[i] = N
+def _drop_gloss(match: re.Match[str]) -> str:
+    """A gloss of at most ``GLOSS_WORDS`` words that reads as a term is removed; a clause stays."""
+    words = [w.lower() for w in _ASCII_WORD.findall(match.group(1) or match.group(2))]
+    if len(words) > GLOSS_WORDS or words[0] in GLOSS_OPENERS or not GLOSS_BREAKERS.isdisjoint(words):
+        return match.group(0)
+    return " "
+
+
+# What may separate two words of one name: spaces, or a hyphen, apostrophe or ampersand (Coca-Cola, O'Neil, AT&T).
+_NAME_GAP = re.compile(r"[ \t\u00a0]+|[ \t]*[-&'’][ \t]*")
+_NAME_OPENERS = NAME_STARTERS | {"the"}
+
+
+def _join_names(text: str, tokens: list[str], classes: list[int]) -> None:
+    """Capitalised English words that are part of a name or title become neutral.
+
+    A name is a run of capitalised words joined by spaces, with short link words between them
+    (``Harry Potter and the Chamber of Secrets``, ``The Little Prince``, ``New York``); it needs a
+    capitalised word that is not common English (``Potter``, ``Prince``), so ``Final Answer`` stays
+    English. Its leading common words belong to it when a Vietnamese or neutral word comes right
+    before it or they open names (``The``, ``New``). A single capitalised English word is a name
+    when it sits mid-sentence after a non-English word and no English word follows (``Công ty Apple bán``).
+    """
+    spans = [m.span() for m in _TOKEN.finditer(text)]
+    n = len(tokens)
+
+    def joined(j: int) -> bool:  # tokens j and j + 1 are separated by spaces only: no sentence break
+        return _NAME_GAP.fullmatch(text, spans[j][1], spans[j + 1][0]) is not None
+
+    i = 0
+    while i < n:
+        if not (tokens[i][0].isupper() and classes[i] in (E, A, N)):
+            i += 1
+            continue
+        members = [i]
+        j = i
+        while j + 1 < n and joined(j):
+            following = tokens[j + 1]
+            if following[0].isupper() and classes[j + 1] in (E, A, N):
+                members.append(j + 1)
+            elif following not in NAME_LINKS:
+                break
+            j += 1
+        last = members[-1]
+        mid_sentence = i > 0 and classes[i - 1] not in (E, U) and joined(i - 1)
+        if len(members) >= 2:
+            anchors = [k for k in members if classes[k] == N and len(tokens[k]) >= 2]
+            if anchors:
+                opens = classes[i] == N or mid_sentence or tokens[i].lower() in _NAME_OPENERS
+                for k in range(i if opens else anchors[0], last + 1):
+                    if classes[k] in (E, A, D, U):
+                        classes[k] = N
+        elif classes[i] == E and mid_sentence and (i + 1 == n or classes[i + 1] not in (E, U)):
+            classes[i] = N
+        i = last + 1
 
 
 def _pardon_pairs(tokens: list[str], classes: list[int]) -> None:

@@ -25,6 +25,7 @@ _MARK_OF_TONE = {v: k for k, v in TONE_MARKS.items()}
 BASE_VOWELS = "aăâeêioôơuưy"
 QUALITY_VOWELS = frozenset("ăâêôơư")
 _STRIP_QUALITY = str.maketrans("ăâêôơưđ", "aaeooud")
+_STRIP_QUALITY_ANY_CASE = str.maketrans("ăâêôơưđĂÂÊÔƠƯĐ", "aaeooudAAEOOUD")
 
 ONSETS = ("ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr", *"bcdđghklmnprstvx")
 _ONSETS_LONGEST_FIRST = tuple(sorted(ONSETS, key=len, reverse=True))
@@ -107,6 +108,19 @@ def split_tone(word: str) -> tuple[str, int, int, int]:
         if entry[1]:
             tone, index, count = entry[1], i, count + 1
     return "".join(base), tone, index, count
+
+
+def strip_marks(word: str) -> str:
+    """``word`` without its Vietnamese tone and quality marks (``đ`` → ``d``); every other character is kept.
+
+    Tells garbled Vietnamese (``ngừoi`` strips to the Vietnamese shape ``nguoi``) from words of other
+    languages (``área`` strips to ``area``, which no Vietnamese syllable spells).
+
+    Example:
+        >>> strip_marks("Người"), strip_marks("đựoc"), strip_marks("café")
+        ('Nguoi', 'duoc', 'cafe')
+    """
+    return split_tone(word)[0].translate(_STRIP_QUALITY_ANY_CASE)
 
 
 def _split_onset(base: str) -> tuple[str, str]:

@@ -28,7 +28,12 @@ from rewardkit_vi.words import CLASS_NAMES, classify, tokenize
         ("sin", "neutral"),
         ("x", "neutral"),
         ("α", "neutral"),
-        ("café", "neutral"),
+        ("café", "foreign_latin"),
+        ("área", "foreign_latin"),
+        ("součet", "foreign_latin"),
+        ("ngừoi", "vi"),  # garbled Vietnamese stays Vietnamese: vi.syllables judges it
+        ("ôtô", "vi"),
+        ("ĐHQG", "neutral"),
         ("所以", "foreign"),
         ("입니다", "foreign"),
         ("ответ", "foreign"),
