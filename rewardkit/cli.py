@@ -73,7 +73,10 @@ def fail(message: str, code: int = 2) -> NoReturn:
 def console() -> Any:
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=True)
+    out = Console(highlight=False, soft_wrap=True)
+    if not out.is_terminal:  # piped or captured: print wide tables whole rather than truncate cells
+        out.width = max(out.width, 200)
+    return out
 
 
 def load_or_exit(path: str, overrides: Sequence[str] = ()) -> Any:
