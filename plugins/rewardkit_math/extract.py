@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from rewardkit.extractors import ExtractContext, Extraction
+from rewardkit_math.latex import EMPTY_BOX
 
 MAX_SPAN = 2_000  # longer spans are returned cut to MAX_SPAN + 1 so the reader refuses them
 MAX_BOXES = 8
@@ -98,11 +100,19 @@ def _match_brace(text: str, begin: int) -> int | None:
 
 
 # -- <answer> tags ------------------------------------------------------------------------------
+@lru_cache(maxsize=64)
+def _tag_patterns(name: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    name = re.escape(name)
+    return re.compile(rf"<{name}\s*>", re.IGNORECASE), re.compile(rf"</{name}\s*>", re.IGNORECASE)
+
+
 def tags(text: str, context: ExtractContext) -> Sequence[Extraction]:
     """The contents of ``<answer>…</answer>`` (the tag name comes from the recipe); an unclosed last tag runs to the end."""
-    name = re.escape(context.answer_tag)
-    opens = [m.end() for m in re.finditer(rf"<{name}\s*>", text, re.IGNORECASE)]
-    closes = [m.start() for m in re.finditer(rf"</{name}\s*>", text, re.IGNORECASE)]
+    if "<" not in text:
+        return []
+    open_tag, close_tag = _tag_patterns(context.answer_tag)
+    opens = [m.end() for m in open_tag.finditer(text)]
+    closes = [m.start() for m in close_tag.finditer(text)]
     found: list[Extraction] = []
     j = 0
     for k, start in enumerate(opens):
@@ -137,9 +147,9 @@ _PHRASE_VI = (
 )
 _PHRASE = re.compile(rf"(?P<en>{_PHRASE_EN})|(?<![^\W\d_])(?P<vi>{_PHRASE_VI})", re.IGNORECASE)
 _PHRASE_ANCHOR = _anchor("answer", "đáp", "kết", "trả")
-_SENTENCE_END = re.compile(
-    r"(?<!\d)(?<!approx)(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)\.(?=\s|$)|(?<=\d)\.(?=\s+[^\W\d_]|\s*$|\n)|[!?。](?=\s|$)"
-)
+# A sentence ends at a dot followed by whitespace or the end ("5. \\boxed{}", "5. Done"), never at a dot
+# followed by a digit ("2.5", "1.500.000"), nor after an abbreviation ("approx. 5", "e.g. 5").
+_SENTENCE_END = re.compile(r"(?<!approx)(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)\.(?=\s|$)|[!?。](?=\s|$)")
 _TAG = re.compile(r"</?[A-Za-z][\w-]{0,30}\s*>")
 _BLANK_LINE = re.compile(r"^\s*(?:\$\$|\\\[|\\\]|\$)?\s*$")
 
@@ -176,8 +186,8 @@ def span_after(text: str, pos: int) -> tuple[str, int, int] | None:
     if stop is not None:
         line = line[: stop.start()]
     stripped = line.strip()
-    if not stripped:
-        return None
+    if not stripped or not EMPTY_BOX.sub("", stripped).strip(" $.\\()[]"):
+        return None  # nothing, or only an empty box: never an answer
     start = pos + line.index(stripped)
     return stripped[: MAX_SPAN + 1], start, start + len(stripped)
 
@@ -248,7 +258,8 @@ NUMBER_TOKEN = re.compile(
     r"|\\frac\{-?\d{1,30}\}\{\d{1,30}\}"
     r"|\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3}(?!\d))+(?:(?:[.,]|\{,\})\d+)?"
     r"|\d+(?:(?:[.,]|\{,\})\d+)*(?:\s?/\s?\d+(?!\d|\.\d))?)"
-    r"(?:\s?\\?%|(?i:\s+(?:phần\s+trăm|percent|nghìn|ngàn|triệu|tỷ|tỉ|thousand|million|billion))(?![^\W\d_]))?"
+    r"(?:\s?\\?%|(?i:\s+(?:phần\s+trăm|percent|nghìn|ngàn|triệu|tỷ|tỉ|thousand|million|billion)|[ \t]?(?:tr|k)(?:\d{1,3})?)"
+    r"(?![^\W\d_]))?"
 )
 _STEP_NUMBER = re.compile(
     r"(?i:\b(?:step|bước|câu|bài|phần|cách|lần|ví\s+dụ|example|case|trường\s+hợp|part|question|problem|ý|giai\s+đoạn|stage|phase))"
@@ -256,6 +267,7 @@ _STEP_NUMBER = re.compile(
     r"|^[ \t#>*\-]*\(?(?=\d{1,3}[.):][ \t]+\S)",
     re.MULTILINE,
 )
+_COMPOUND_HEAD = re.compile(r"(?<![\w.,])\d{1,3}(?:[.,]\d{1,3})?[ \t]?(?i:tỷ|tỉ|triệu|tr|billion|million)[ \t]+$")
 _NEGATED = re.compile(r"(?i:\b(?:not|isn't|never|không\s+phải(?:\s+là)?|chưa\s+phải(?:\s+là)?))\s*$")
 TAIL = 100_000  # the fallback reads the last sentences, so it never needs more than this much text
 
@@ -268,6 +280,9 @@ def last_number(text: str, context: ExtractContext) -> Sequence[Extraction]:
         if match.start() in steps or match.end() - match.start() > 400:
             continue
         begin = match.start()
+        if match.group().rstrip()[-1:].isalpha():  # "2 triệu 500 nghìn": the larger scale before it belongs to it
+            head = _COMPOUND_HEAD.search(text, max(0, begin - 40), begin)
+            begin = head.start() if head is not None else begin
         if _is_unary_minus(text, begin):
             begin -= 1
         if _NEGATED.search(text, max(0, begin - 20), begin):

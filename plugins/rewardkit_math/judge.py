@@ -18,7 +18,7 @@ from rewardkit.text.numbers import detect_convention
 from rewardkit_math import extract as ex
 from rewardkit_math.equivalence import Policy, equivalent
 from rewardkit_math.reading import Want, prepare, read_gold, read_prose, read_span
-from rewardkit_math.values import Letter, Number, Text, Value, describe
+from rewardkit_math.values import Expr, Letter, Number, Text, Value, describe
 
 Status = Literal["correct", "wrong", "no_answer", "no_gold", "unparseable_gold"]
 ExtractorFn = Callable[[str, ExtractContext], Sequence[Extraction]]
@@ -29,6 +29,12 @@ _LAST_LINE_LETTER = re.compile(r"(?:^|\n)[ \t*]*\(?([A-J])\)?(?:[.):][^\n]*|[ \t
 # Between two boxes, only a separator or a conjunction: "\boxed{5} or \boxed{6}", "\boxed{5}, \boxed{6}".
 _HEDGE_GAP = re.compile(
     r"[\s$]*(?:,|;|/|or|hoặc|hay|and|và|\\text\s*\{\s*(?:or|hoặc|hay|and|và)\s*\}|\\quad|\\qquad)?[\s$]*(?:\\(?:boxed|fbox)\s*\{)?$",
+    re.IGNORECASE,
+)
+# A number just before the answer, joined by "or": "41 or 42", "41, hoặc có thể là 42", "x = 3 or x = -3".
+_OR_BEFORE = re.compile(
+    r"(?<![\w.,])(?P<num>-?\d[\d.,]*(?:\s*%)?)[\s$]*(?:,\s*)?(?:or|hoặc|hay|\\text\s*\{\s*(?:or|hoặc|hay)\s*\})"
+    r"(?:\s+(?:là|maybe|perhaps|possibly|có\s+thể(?:\s+là)?))?[\s$]*(?:[a-zA-Z]\s*=\s*)?(?:\\(?:boxed|fbox)\s*\{)?\s*$",
     re.IGNORECASE,
 )
 # A question asking in a unit of scale accepts the bare number: "bao nhiêu nghìn đồng?" → 400 for "400 nghìn".
@@ -121,7 +127,9 @@ class Judge:
                 for candidate in _with_bare(value, allow_bare):
                     ok, rule = equivalent(candidate, gold_value, self.config.policy)
                     if ok:
-                        return Verdict("correct", rule, span, found.extractor, describe(candidate), describe(gold_value))
+                        parsed = shown if candidate is found.values[0] else describe(candidate)
+                        gold_parsed = gold_shown if gold_value is gold_values[0] else describe(gold_value)
+                        return Verdict("correct", rule, span, found.extractor, parsed, gold_parsed)
         return Verdict("wrong", rule, span, found.extractor, shown, gold_shown)
 
     def read_gold(self, gold: Any) -> tuple[list[Value], Status | None]:
@@ -158,8 +166,7 @@ class Judge:
         if marks:  # the answer written last wins
             extraction, name = max(marks, key=lambda pair: (pair[0].end, pair[0].start))
             found = self._read_marked(extraction, name, context, conventions, want)
-            found.hedged = found.hedged or self._boxes_disagree(text, found, marks, conventions, want)
-            return found
+            return self._check_hedging(text, found, marks, conventions, want)
         if want == "letter":  # a last line such as "(B) 12"
             label = _LAST_LINE_LETTER.search(text)
             if label is not None:
@@ -168,27 +175,53 @@ class Judge:
         for name in ex.AUTO_FALLBACKS:
             found = self._try_fallback(name, text, context, conventions, want)
             if found is not None:
-                return found
+                return self._check_hedging(text, found, [], conventions, want)
         return None
 
     def _find_ordered(self, text: str, context: ExtractContext, conventions: Conventions, want: Want) -> Found | None:
+        """The first extractor in the configured order that finds something; hedging is checked as in ``auto``."""
         for name in self.config.extract or ():
             if name in ex.FALLBACKS:
                 found = self._try_fallback(name, text, context, conventions, want)
                 if found is not None:
-                    return found
+                    return self._check_hedging(text, found, self._boxes(text, context), conventions, want)
                 continue
             extractions = list(self.extractors[name](text, context))
             if extractions:
-                return self._read_marked(extractions[-1], name, context, conventions, want)
+                found = self._read_marked(extractions[-1], name, context, conventions, want)
+                marks = [(e, name) for e in extractions] if name == "boxed" else self._boxes(text, context)
+                return self._check_hedging(text, found, marks, conventions, want)
         return None
+
+    def _boxes(self, text: str, context: ExtractContext) -> list[tuple[Extraction, str]]:
+        return [(e, "boxed") for e in ex.boxed(text, context)] if "\\" in text else []
+
+    def _check_hedging(
+        self, text: str, found: Found, marks: list[tuple[Extraction, str]], conventions: Conventions, want: Want
+    ) -> Found:
+        """Marks ``found`` hedged when another answer stands right before it: "\\boxed{5} or \\boxed{6}", "41 or 42"."""
+        if not found.hedged and found.values:
+            found.hedged = self._boxes_disagree(text, found, marks, conventions, want) or (
+                want in ("value", "number") and self._or_before(text, found, conventions, want)
+            )
+        return found
+
+    def _or_before(self, text: str, found: Found, conventions: Conventions, want: Want) -> bool:
+        start = found.extraction.start
+        window = text[max(0, start - 160) : start]
+        window = window[window.rfind("\n") + 1 :]
+        match = _OR_BEFORE.search(window) if window else None
+        if match is None:
+            return False
+        theirs, _ = self._read(match.group("num"), conventions, want)
+        return bool(theirs) and not any(equivalent(a, b, self.config.policy)[0] for a in found.values for b in theirs)
 
     def _try_fallback(self, name: str, text: str, context: ExtractContext, conventions: Conventions, want: Want) -> Found | None:
         """A fallback span counts only if it reads; ``last_number`` offers its math group first, then the number."""
         for extraction in reversed(list(self.extractors[name](text, context))[-2:]):
             values, hedged = self._read(extraction.text, conventions, want)
-            if not values and want == "value":
-                values = read_prose(extraction.text, conventions, self.config.max_answer_chars)
+            if not values and want in ("value", "number"):
+                values = read_prose(extraction.text, conventions, self.config.max_answer_chars, want == "number")
             if values:
                 return Found(extraction, name, values, hedged)
         return None
@@ -198,8 +231,8 @@ class Judge:
     ) -> Found:
         extraction = ex.refine(extraction, context)
         values, hedged = self._read(extraction.text, conventions, want)
-        if not values and want == "value":
-            values = read_prose(extraction.text, conventions, self.config.max_answer_chars)
+        if not values and want in ("value", "number"):
+            values = read_prose(extraction.text, conventions, self.config.max_answer_chars, want == "number")
         return Found(extraction, name, values, hedged)
 
     def _boxes_disagree(
@@ -220,12 +253,21 @@ class Judge:
 
 
 def _wanted(gold_values: list[Value]) -> Want:
-    """What to look for in the completion: an option letter, words, or a value."""
+    """What to look for in the completion: an option letter, words, one plain number, or any value."""
     if any(isinstance(g, Letter) for g in gold_values):
         return "letter"
     if any(isinstance(g, Text) for g in gold_values):
         return "text"
+    if gold_values and all(_is_plain_number(g) for g in gold_values):
+        return "number"
     return "value"
+
+
+def _is_plain_number(value: Value) -> bool:
+    """A number without symbols: ``42``, ``2,5``, ``1/3``, ``\\sqrt{2}``, ``\\pi`` (not ``x = 5``, not ``2x``)."""
+    if isinstance(value, Number):
+        return True
+    return isinstance(value, Expr) and not getattr(value.sym, "free_symbols", True)
 
 
 def _with_bare(value: Value, allow_bare: bool) -> list[Value]:

@@ -13,6 +13,8 @@ import re
 _TEXT_CMD = re.compile(
     r"\\(?:text|textbf|textit|textrm|textsf|textnormal|texttt|mathrm|mathbf|mathit|mathsf|mathtt|mbox|hbox|emph|operatorname|boldsymbol|bm)\s*\{"
 )
+#: An empty ``\\boxed{}`` is never (part of) an answer.
+EMPTY_BOX = re.compile(r"\\(?:boxed|fbox)\s*\{\s*\}")
 _REPLACEMENTS = [
     (re.compile(r"\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|big|Big|bigg|Bigg)\s*(?:\.|(?=[^a-zA-Z]))"), ""),
     (re.compile(r"\\(?:displaystyle|textstyle|limits|nolimits|!|;|:|>|quad|qquad|hfill|phantom\{[^{}]*\})"), " "),
@@ -21,7 +23,9 @@ _REPLACEMENTS = [
     (re.compile(r"\\ |~"), "\u00a0"),
     (re.compile(r"\\(?:cdot|times|ast)(?![a-zA-Z])|[×·∙⋅✕]"), "*"),
     (re.compile(r"\\div(?![a-zA-Z])|÷"), "/"),
-    (re.compile(r"\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|\\degree|°|º"), " "),
+    # Degrees are a unit: the sign and a temperature scale letter after it go ("25 °C", "25^{\\circ}F", "−2,5 °C").
+    (re.compile(r"(?:\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|\\degree|°|º|℃|℉)(?:\s*[CFK](?![^\W\d_]))?"), " "),
+    (EMPTY_BOX, " "),
     (re.compile(r"\\%"), "%"),
     (re.compile(r"\\\$|\$"), " "),
     (re.compile(r"\\[()\[\]]"), " "),
@@ -47,6 +51,9 @@ _REPLACEMENTS = [
     (re.compile(r"\\\\"), " "),
     (re.compile(r"[ \t\r\n]+"), " "),
 ]
+# Every replacement above needs one of these (a single space maps to itself): most spans ("42", "7 triệu",
+# "2,5 cm") have none and skip the passes.
+_NEEDS_REPLACING = re.compile(r"[\\~×·∙⋅✕÷°º℃℉$<>!⩽⩾≃+ℝ√π²³*_`\t\r\n\x0b\x0c]| {2}")
 _EMPHASIS = re.compile(r"^\*+\s*(.*?)\s*\*+$", re.DOTALL)
 _TRAILING_PUNCT = " .,;:?。，；：…"
 _LEADING_PUNCT = " ,;:?。，；：…"  # not ".": ".5" is a number
@@ -113,9 +120,10 @@ def clean_span(span: str) -> str:
     >>> clean_span("\\\\text{là } 12\\\\text{ cm}^2")
     '12 cm ^2'
     """
-    span = unwrap_text_commands(span)
-    for pattern, replacement in _REPLACEMENTS:
-        span = pattern.sub(replacement, span)
+    if _NEEDS_REPLACING.search(span):
+        span = unwrap_text_commands(span)
+        for pattern, replacement in _REPLACEMENTS:
+            span = pattern.sub(replacement, span)
     span = _EMPHASIS.sub(r"\1", span.strip())  # Markdown "*7*"
     span = _TRAILING_BANG.sub("", span.rstrip(_TRAILING_PUNCT)).rstrip(_TRAILING_PUNCT)
     span = _LEADING_FILLER.sub("", span.lstrip(_LEADING_PUNCT))

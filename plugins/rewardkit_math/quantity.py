@@ -41,15 +41,21 @@ _UNIT_TAIL = re.compile(r"[^\W\d_][^\W\d_'’]*(?:\^\s*\{?\s*[23]\s*\}?|[23](?!\
 _GLUED_WORD = re.compile(r"[^\W\d_][^\W\d_]*(?:\^\s*\{?\s*[23]\s*\}?|[23](?!\d))?(?:/[^\W\d_]+)?")
 
 
-def read_quantity(span: str, convention: Literal["vi", "en"]) -> Number | None:
+def read_quantity(span: str, convention: Literal["vi", "en"], loose: bool = False) -> Number | None:
     """Read ``span`` as one number with optional sign, currency, scale, percent and unit words.
 
     Returns ``None`` when the span is anything else (an expression, a list, an equation).
+    ``loose`` (the gold is a plain number): any run of words after the number, set apart by a space,
+    is a unit unless it is math (a function, constant or scale word, or a lone lower-case variable
+    letter), so ``25 C`` and ``3 lít nước`` read 25 and 3, never a product with symbols; ``2x + 1``
+    and ``3 \\sqrt{2}`` still go to the expression parser.
 
     >>> read_quantity("2,5 triệu đồng", "vi").value, read_quantity("$1,200.50", "en").value
     (Fraction(2500000, 1), Fraction(2401, 2))
-    >>> read_quantity("3x", "en") is None, read_quantity("25%", "en").percent
-    (True, True)
+    >>> read_quantity("3x", "en") is None, read_quantity("25%", "en").percent, read_quantity("1,5 tr", "vi").value
+    (True, True, Fraction(1500000, 1))
+    >>> read_quantity("25 C", "en"), read_quantity("25 C", "en", loose=True).value
+    (None, Fraction(25, 1))
     """
     if not span or len(span) > 300:
         return None
@@ -75,7 +81,7 @@ def read_quantity(span: str, convention: Literal["vi", "en"]) -> Number | None:
     decimals, significant = literal.decimals, literal.significant
     bare = None
     scale = _SCALE.match(span, pos)
-    if scale and not (scale.group(2).lower() in ("k", "tr") and scale.group(1)):
+    if scale:
         total, pos = _apply_scales(span, value, scale, convention)
         if total is None:
             return None
@@ -83,7 +89,7 @@ def read_quantity(span: str, convention: Literal["vi", "en"]) -> Number | None:
     percent = _PERCENT.match(span, pos)
     if percent:
         pos = percent.end()
-    if not _is_unit_tail(span, pos):
+    if not _is_unit_tail(span, pos, loose):
         return None
     return Number(sign * value, decimals, significant, percent=bool(percent), bare=sign * bare if bare is not None else None)
 
@@ -121,8 +127,13 @@ def _scale_value(word: str) -> int:
     return SCALES[word.rstrip("s") if word.rstrip("s") in SCALES else word]
 
 
-def _is_unit_tail(span: str, pos: int) -> bool:
-    """What follows the number is only unit or currency words ("quả", "km/h", "đồng", "cm^2")."""
+def _is_unit_tail(span: str, pos: int, loose: bool = False) -> bool:
+    """What follows the number is only unit or currency words ("quả", "km/h", "đồng", "cm^2").
+
+    Strict (the default): a lone letter must be a known unit ("5 m", not "5 C"). ``loose``: any word
+    set apart by a space is a unit except math words and a lone lower-case letter that is not a unit
+    (a variable: "2 x", "5 a").
+    """
     tail = re.sub(r"(?<=[^\W\d_])\s+(?=\^)", "", span[pos:])  # "cm ^2" → "cm^2"
     if not tail.strip():
         return True
@@ -140,14 +151,18 @@ def _is_unit_tail(span: str, pos: int) -> bool:
             return False
         token = match.group()
         if token[0].isalpha():
-            words.append(re.split(r"[\^\d]", token, maxsplit=1)[0].lower())
+            words.append(re.split(r"[\^\d]", token, maxsplit=1)[0])
         pos = match.end()
     if not words:
         return not re.search(r"[()]", tail)
-    for word in words:
-        if word in RESERVED_WORDS or word in ("x", "y", "z", "n"):
-            return False
-    if len(words) == 1 and len(words[0]) == 1 and words[0] not in SINGLE_LETTER_UNITS:
+    lowered = [w.lower() for w in words]
+    if any(w in RESERVED_WORDS for w in lowered):
+        return False
+    if loose:
+        return not any(len(w) == 1 and w.islower() and w not in SINGLE_LETTER_UNITS for w in words)
+    if any(w in ("x", "y", "z", "n") for w in lowered):
+        return False
+    if len(words) == 1 and len(lowered[0]) == 1 and lowered[0] not in SINGLE_LETTER_UNITS:
         return False
     return True
 

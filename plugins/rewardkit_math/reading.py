@@ -7,20 +7,23 @@ prompt is read once for all of them.
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 from functools import lru_cache
 from typing import Any, Literal
 
 from rewardkit.extractors import ExtractContext, Extraction
 from rewardkit.text.normalize import normalize_text
-from rewardkit.text.numbers import detect_convention
+from rewardkit.text.numbers import MAX_LITERAL_DIGITS, detect_convention
 from rewardkit_math import extract as ex
 from rewardkit_math.latex import clean_span, strip_units
 from rewardkit_math.parser import parse_answer
 from rewardkit_math.quantity import read_quantity
 from rewardkit_math.tokens import ParseError
-from rewardkit_math.values import Collection, Letter, Text, Value
+from rewardkit_math.values import Collection, Letter, Number, Text, Value
 
-Want = Literal["value", "letter", "text"]
+#: What to look for: an option ``letter``, ``text``, a ``number`` (the gold is one plain number, so words
+#: after a number are its unit) or any ``value``.
+Want = Literal["value", "number", "letter", "text"]
 
 _ARTIFACT = re.compile(r"\\\s*(?:đóng\s*hộp|hộp)\s*\{", re.IGNORECASE)
 _LETTER_SPAN = re.compile(r"\(?([A-J])\)?(?:[.:)]|\s|$)")
@@ -35,6 +38,19 @@ _BRACKET_COMMA = re.compile(r"[(\[{][^;]*\d,\d")
 _TEXT_GOLD = re.compile(r"^[^\W\d_]+(?:[ '’-][^\W\d_]+){0,5}$")
 _TEXT_WORDS = frozenset({"yes", "no", "true", "false", "có", "không", "đúng", "sai"})
 _ARTICLES = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+# The commonest answer and gold of all, a plain integer ("42", "-7", "1500000"), reads the same in every
+# convention: it skips cleaning, the quantity reader and the parser.
+_PLAIN_INTEGER = re.compile(rf"[ \t]*(-?)(\d{{1,{MAX_LITERAL_DIGITS}}})[ \t]*")
+
+
+def plain_integer(span: str) -> Number | None:
+    """``span`` read as one plain integer (``" -42 "``), or ``None``; the same reading as the full path."""
+    match = _PLAIN_INTEGER.fullmatch(span)
+    if match is None:
+        return None
+    digits = match.group(2)
+    value = Fraction(int(digits))
+    return Number(-value if match.group(1) else value, None, max(len(digits.lstrip("0")), 1))
 
 
 def prepare(text: Any, max_chars: int = 1_000_000) -> str:
@@ -62,6 +78,10 @@ def read_span(
     span: str, conventions: tuple[Literal["vi", "en"], ...], want: Want = "value", max_chars: int = 2_000
 ) -> tuple[list[Value], bool]:
     """Every reading of an answer span (one per convention that reads it differently), and whether it hedges."""
+    if want != "text":
+        number = plain_integer(span)
+        if number is not None:
+            return [number], False
     cleaned = clean_span(span)
     if not cleaned or len(cleaned) > max_chars:
         return [], False
@@ -72,13 +92,16 @@ def read_span(
         if letters or hedged:
             return letters, hedged
     cleaned = OPTION_LABEL.sub("", cleaned)
-    values = read_values(cleaned, conventions)
+    loose = want == "number"
+    values = read_values(cleaned, conventions, loose)
     if not values and _REMARK.search(cleaned):
-        values = read_values(_REMARK.sub("", cleaned), conventions)  # "4.5 (i.e., 9/2)", "6 (not 5)"
+        values = read_values(_REMARK.sub("", cleaned), conventions, loose)  # "4.5 (i.e., 9/2)", "6 (not 5)"
     return list(values), False
 
 
-def read_prose(span: str, conventions: tuple[Literal["vi", "en"], ...], max_chars: int = 2_000) -> list[Value]:
+def read_prose(
+    span: str, conventions: tuple[Literal["vi", "en"], ...], max_chars: int = 2_000, loose: bool = False
+) -> list[Value]:
     """The math that ends a prose sentence: "tổng cộng có 15 quả" → 15, "có hai nghiệm x = 2 và x = 3" → {2, 3}.
 
     Words dropped from the front must hold no digit, so "12 cái kẹo và 3 cái bánh" stays unreadable;
@@ -91,7 +114,7 @@ def read_prose(span: str, conventions: tuple[Literal["vi", "en"], ...], max_char
     for k in range(1, len(words)):
         if any(ch.isdigit() for ch in words[k - 1]):
             break
-        values = read_values(OPTION_LABEL.sub("", " ".join(words[k:])), conventions)
+        values = read_values(OPTION_LABEL.sub("", " ".join(words[k:])), conventions, loose)
         if values:
             return list(values)
     return []
@@ -113,16 +136,24 @@ def read_letter(cleaned: str) -> tuple[list[Value], bool]:
 
 
 @lru_cache(maxsize=8192)
-def read_values(cleaned: str, conventions: tuple[Literal["vi", "en"], ...]) -> tuple[Value, ...]:
-    """The distinct values of a cleaned span, one reading per number convention (quantity fast path first)."""
+def read_values(cleaned: str, conventions: tuple[Literal["vi", "en"], ...], loose: bool = False) -> tuple[Value, ...]:
+    """The distinct values of a cleaned span, one reading per number convention (quantity fast path first).
+
+    ``loose``: the gold is a plain number, so words after a number are a unit (:func:`read_quantity`).
+    """
     if not cleaned:
         return ()
+    number = plain_integer(cleaned)
+    if number is not None:
+        return (number,)
+    if "," not in cleaned and "." not in cleaned:
+        conventions = conventions[:1]  # only "." and "," read differently in the two conventions
     extra: tuple[Literal["vi", "en"], ...] = ()
     if "en" not in conventions and _BRACKET_COMMA.search(cleaned):
         extra = ("en",)  # "(2,5)" is the point (2, 5) at least as often as a parenthesised 2.5
     values: list[Value] = []
     for convention in conventions + extra:
-        value = read_quantity(cleaned, convention)
+        value = read_quantity(cleaned, convention, loose)
         if value is None:
             try:
                 value = parse_answer(strip_units(cleaned), convention)
@@ -136,6 +167,9 @@ def read_values(cleaned: str, conventions: tuple[Literal["vi", "en"], ...]) -> t
 @lru_cache(maxsize=4096)
 def read_gold(gold: str, max_chars: int = 2_000) -> tuple[Value, ...]:
     """The readings of a gold: a bare value, "The answer is: X", "… #### X", ``\\boxed{X}``, an option letter or words."""
+    number = plain_integer(gold)
+    if number is not None:
+        return (number,)
     text = prepare(gold, 100_000)
     context = ExtractContext()
     marks = [e for name in ("boxed", "phrase", "gsm8k") for e in ex.BUILTIN_EXTRACTORS[name](text, context)]
