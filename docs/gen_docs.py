@@ -26,7 +26,13 @@ def rewards_markdown() -> str:
     specs = sorted((s for s in registry.rewards.values() if s.plugin in BUILTIN_PLUGINS), key=lambda s: s.name)
     lines += [f"- [`{s.name}`](#{s.name.replace('.', '')}): {s.summary}" for s in specs]
     for spec in specs:
-        lines += ["", f"## {spec.name}", "", f"Plugin `{spec.plugin}`; runs {'inline' if spec.cheap else 'isolated in worker processes'} under `isolation: auto`.", ""]
+        lines += [
+            "",
+            f"## {spec.name}",
+            "",
+            f"Plugin `{spec.plugin}`; runs {'inline' if spec.cheap else 'isolated in worker processes'} under `isolation: auto`.",
+            "",
+        ]
         lines += ["```text", spec.doc.strip() or "(no documentation)", "```", ""]
         fields = spec.params_model.model_fields
         if fields:

@@ -257,19 +257,24 @@ def _check_dataset_columns(recipe: Any, dataset: Path) -> None:
     from rewardkit.score import RowsError, read_rows
 
     try:
-        first = next(iter(read_rows(dataset)), None)
+        first = next(iter(read_rows(dataset, require=None)), None)
     except RowsError as exc:
         fail(str(exc))
     if first is None:
         fail(f"{dataset}: no rows")
     _, row = first
+    from rewardkit.plugins import get_registry
+
+    registry = get_registry()
     missing = []
     for i, node in enumerate(recipe.rewards):
         for _, ref in node.refs():
+            params = registry.reward(ref.reward).params_model.model_validate(ref.params)  # defaults count too
             for key in COLUMN_PARAMS:
-                column = ref.params.get(key)
+                column = getattr(params, key, None)
                 if isinstance(column, str) and column not in row:
-                    missing.append(f"{recipe.locate(('rewards', i, 'params', key))}: rewards.{i}.params.{key}: column {column!r} not in {dataset}")
+                    where = recipe.locate(("rewards", i, "params", key))
+                    missing.append(f"{where}: rewards.{i}.params.{key}: column {column!r} is not in {dataset}")
     if missing:
         fail("\n".join(missing) + f"\ncolumns in {dataset}: {', '.join(sorted(row))}")
     click.echo(f"{dataset}: the columns the rewards read are present")

@@ -550,7 +550,7 @@ def _merge_rewards(result: Located, child: Located, child_entries: list[Any]) ->
             parent_places[i] = merged_places
         else:
             appended.append((_copy(entry), places))
-    entries = [(e, p) for i, (e, p) in enumerate(zip(parent_entries, parent_places)) if i not in removed] + appended
+    entries = [(e, p) for i, (e, p) in enumerate(zip(parent_entries, parent_places, strict=True)) if i not in removed] + appended
     result.data["rewards"] = [e for e, _ in entries]
     rewards_line = child.places.get(("rewards",))
     result.put(("rewards",), {})

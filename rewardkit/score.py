@@ -101,8 +101,8 @@ class RowsError(Exception):
     """A rows file is unreadable; the message names the file and line."""
 
 
-def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """``(line number, row)`` for each non-empty line of a JSONL file."""
+def read_rows(path: Path, require: str | None = "completion") -> Iterator[tuple[int, dict[str, Any]]]:
+    """``(line number, row)`` for each non-empty line of a JSONL file; each row must hold ``require``."""
     try:
         handle = path.open(encoding="utf-8")
     except OSError as exc:
@@ -115,8 +115,9 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                 row = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise RowsError(f"{path}:{lineno}: not valid JSON: {exc.msg}") from None
-            if not isinstance(row, dict) or "completion" not in row:
-                raise RowsError(f"{path}:{lineno}: each row must be a JSON object with a 'completion' key")
+            if not isinstance(row, dict) or (require is not None and require not in row):
+                key = f" with a {require!r} key" if require else ""
+                raise RowsError(f"{path}:{lineno}: each row must be a JSON object{key}")
             yield lineno, row
 
 

@@ -139,3 +139,12 @@ def test_core_import_does_not_import_torch():
     code = "import sys, rewardkit, rewardkit.cli, rewardkit.trl, rewardkit.score, rewardkit.plugins as p; p.get_registry(); print('torch' in sys.modules, 'trl' in sys.modules)"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.stdout.split() == ["False", "False"], proc.stderr
+
+
+def test_check_dataset_reports_missing_gold_column(project):
+    (project / "data.jsonl").write_text('{"question": "1+1", "answer": "2"}\n', encoding="utf-8")
+    (project / "math.yaml").write_text("rewards:\n  - {reward: math.equivalence}\n", encoding="utf-8")
+    proc = run("check", "math.yaml", "--dataset", "data.jsonl", cwd=project)
+    assert proc.returncode == 2
+    assert "rewards.0.params.gold: column 'solution' is not in data.jsonl" in proc.stderr
+    assert "columns in data.jsonl: answer, question" in proc.stderr

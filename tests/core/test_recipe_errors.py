@@ -47,7 +47,9 @@ BAD_RECIPES = {
         rewards:
           - reward: toy.zzz
         """,
-        ["recipe.yaml:3: rewards.0.reward: unknown reward 'toy.zzz'; available: toy.contains, toy.fragile, toy.gold, toy.length, toy.plain"],
+        [
+            "recipe.yaml:3: rewards.0.reward: unknown reward 'toy.zzz'; available: toy.contains, toy.fragile, toy.gold, toy.length, toy.plain"
+        ],
     ),
     "unknown param": (
         """\
@@ -218,7 +220,13 @@ def test_all_mistakes_reported_at_once(tmp_path):
         """,
     )
     errors = errors_of(path)
-    assert [e.split(": ")[0] for e in errors] == ["recipe.yaml:2", "recipe.yaml:4", "recipe.yaml:5", "recipe.yaml:5", "recipe.yaml:6"]
+    assert [e.split(": ")[0] for e in errors] == [
+        "recipe.yaml:2",
+        "recipe.yaml:4",
+        "recipe.yaml:5",
+        "recipe.yaml:5",
+        "recipe.yaml:6",
+    ]
 
 
 def test_cycle_in_extends_is_an_error(tmp_path):
@@ -235,12 +243,17 @@ def test_error_in_parent_points_at_parent_file(tmp_path):
     child = write(tmp_path, "extends: base.yaml\nname: child\n", "child.yaml")
     with pytest.raises(RecipeError) as info:
         load_recipe(child)
-    assert str(info.value) == f"{tmp_path / 'base.yaml'}:3: rewards.0.weight: expected a number or a schedule {{start, end, until_step}}"
+    assert (
+        str(info.value)
+        == f"{tmp_path / 'base.yaml'}:3: rewards.0.weight: expected a number or a schedule {{start, end, until_step}}"
+    )
 
 
 def test_cli_check_prints_errors_without_traceback(tmp_path):
     path = write(tmp_path, BAD_RECIPES["unknown param"][0])
-    proc = subprocess.run([sys.executable, "-m", "rewardkit.cli", "check", str(path)], capture_output=True, text=True, cwd=tmp_path)
+    proc = subprocess.run(
+        [sys.executable, "-m", "rewardkit.cli", "check", str(path)], capture_output=True, text=True, cwd=tmp_path
+    )
     assert proc.returncode == 2
     assert proc.stderr.splitlines() == [
         "recipe.yaml:4: rewards.0.params.valeu: unknown key 'valeu'; did you mean 'value'?",

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from rewardkit_format import GuardParams, GuardReward
-from rewardkit_format.layout import MAX_TAGS
 
 from rewardkit import Sample
+from rewardkit_format import GuardParams, GuardReward
+from rewardkit_format.layout import MAX_TAGS
 
 GUARD = GuardReward(GuardParams())
 

@@ -8,12 +8,12 @@ import time
 
 import pluggy
 import pytest
-import rewardkit_format
 from pydantic import ValidationError
-from rewardkit_format import layout, params, rewards
 
+import rewardkit_format
 from rewardkit import Sample, hookspecs
 from rewardkit.registry import Registry
+from rewardkit_format import layout, params, rewards
 
 NAMES = ["format.guard", "format.tag_count", "format.tags"]
 GOOD = "<think>12 * 3 = 36</think>\n<answer>36</answer>"

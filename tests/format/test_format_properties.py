@@ -10,9 +10,9 @@ import re
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from rewardkit_format import GuardParams, GuardReward, TagCountParams, TagCountReward, TagsParams, TagsReward
 
 from rewardkit import Sample
+from rewardkit_format import GuardParams, GuardReward, TagCountParams, TagCountReward, TagsParams, TagsReward
 
 PIECES = ["<think>", "</think>", "<answer>", "</answer>", "<|im_end|>", "</s>", " ", "\n", "\u200b", "36", "<", "/", ">", "é"]
 blanks = st.lists(st.sampled_from([" ", "\n", "\u200b", "\t"]), max_size=3).map("".join)

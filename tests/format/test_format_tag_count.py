@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from rewardkit_format import TagCountParams, TagCountReward
 
 from rewardkit import Sample
+from rewardkit_format import TagCountParams, TagCountReward
 
 COUNT = TagCountReward(TagCountParams())
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from pydantic import ValidationError
-from rewardkit_format import TagsParams, TagsReward
 
 from rewardkit import Sample
+from rewardkit_format import TagsParams, TagsReward
 
 STRICT = TagsReward(TagsParams())
 SOFT = TagsReward(TagsParams(mode="soft"))
