@@ -5,12 +5,12 @@ Tests that exercise entry-point discovery set REWARDKIT_PLUGINS themselves and r
 
 import os
 
+import pytest
+
 os.environ["REWARDKIT_PLUGINS"] = ""
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-
-import pytest  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
