@@ -16,7 +16,6 @@ import contextlib
 import io
 import json
 import os
-import platform
 import random
 import statistics
 import sys
@@ -29,6 +28,8 @@ HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results" / "engine.md"
 TITLE = "Scoring engine: overhead, worker pool, dedupe"
 sys.path.insert(0, str(HERE))
+
+from _report import write_markdown  # noqa: E402
 
 from rewardkit.engine import default_workers  # noqa: E402
 from rewardkit.plugins import get_registry  # noqa: E402
@@ -197,7 +198,7 @@ def main() -> None:
         print_report(results)
     print(report.getvalue(), end="")
     if not args.quick:
-        write_markdown(RESULTS, TITLE, report.getvalue())
+        write_markdown(RESULTS, TITLE, report.getvalue(), Path(__file__).name)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
 
@@ -226,15 +227,6 @@ def print_report(results: dict[str, Any]) -> None:
             )
     d = results["dedupe"]
     print(f"3. dedupe: {d['unique']} unique of {d['completions']} completions: x{d['speedup']:.2f} on a heavy reward")
-
-
-def write_markdown(path: Path, title: str, report: str) -> None:
-    """The report as it printed, with the machine it ran on (ratios travel; absolute times do not)."""
-    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
-    machine = f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs, load average {load}"
-    path.parent.mkdir(exist_ok=True)
-    header = f"# {title}\n\nWritten by `benchmarks/{Path(__file__).name}`. {machine}.\n\n"
-    path.write_text(f"{header}```\n{report}```\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

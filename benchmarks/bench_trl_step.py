@@ -23,7 +23,6 @@ import io
 import json
 import logging
 import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -41,6 +40,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("REWARDKIT_PLUGINS", "")
 
 import bench_rewards  # noqa: E402
+from _report import write_markdown  # noqa: E402
 
 from rewardkit.recipe import loads_recipe  # noqa: E402
 from rewardkit.train.arith import generate  # noqa: E402
@@ -209,7 +209,7 @@ def main() -> None:
         print_report(results)
     print(report.getvalue(), end="")
     if not args.quick:
-        write_markdown(RESULTS, TITLE, report.getvalue())
+        write_markdown(RESULTS, TITLE, report.getvalue(), Path(__file__).name)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
 
@@ -245,15 +245,6 @@ def print_report(results: dict[str, Any]) -> None:
             f"{row['cpu_ratio']:>6.3f} {row['median_reward_ms']:>10.3f} {row['reward_attributable_ratio']:>18.4f}"
         )
     print("   (CPU time excludes worker processes: for rewardkit-process read the wall and reward columns.)")
-
-
-def write_markdown(path: Path, title: str, report: str) -> None:
-    """The report as it printed, with the machine it ran on (ratios travel; absolute times do not)."""
-    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
-    machine = f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs, load average {load}"
-    path.parent.mkdir(exist_ok=True)
-    header = f"# {title}\n\nWritten by `benchmarks/{Path(__file__).name}`. {machine}.\n\n"
-    path.write_text(f"{header}```\n{report}```\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
