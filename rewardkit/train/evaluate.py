@@ -162,7 +162,7 @@ def generate_greedy(model: Any, tokenizer: Any, prompts: Sequence[Any], max_new_
     import torch
 
     was_training = model.training
-    model.eval()
+    model.train(False)  # inference mode: dropout off
     device = next(model.parameters()).device
     eos = model.generation_config.eos_token_id
     outputs: list[str] = []

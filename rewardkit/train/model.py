@@ -57,7 +57,7 @@ def load_model(path: str | Path, settings: ModelSettings, adapter: str | Path | 
         model = PeftModel.from_pretrained(model, str(adapter))
     if has_cuda():
         model = model.to("cuda")
-    model.eval()
+    model.train(False)  # inference mode: dropout off
     return model
 
 
