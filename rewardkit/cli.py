@@ -231,6 +231,8 @@ def rewards(name: str | None, as_json: bool) -> None:
 def check(recipe_path: str, overrides: tuple[str, ...], dataset: str | None) -> None:
     """Validate a recipe: every mistake with file:line, exit 2 if any."""
     recipe = load_or_exit(recipe_path, overrides)
+    if recipe.train is not None:
+        _check_trainer_keys(recipe, recipe_path)
     from rewardkit.trl import compile_recipe
 
     compiled = compile_recipe(recipe)
@@ -248,6 +250,22 @@ def check(recipe_path: str, overrides: tuple[str, ...], dataset: str | None) -> 
     if dataset:
         _check_dataset_columns(recipe, Path(dataset))
     compiled.close()
+
+
+def _check_trainer_keys(recipe: Any, recipe_path: str) -> None:
+    """``train.grpo`` / ``train.warmup_sft`` keys against TRL's configs (imports trl: only when there is a train section)."""
+    try:
+        from rewardkit.train.config import check_trainer_keys
+    except ImportError:  # the train extra is not installed: the loader already checked the section's shape
+        return
+    try:
+        problems = check_trainer_keys(recipe.train)
+    except ImportError:
+        return
+    if problems:
+        lines = [f"{recipe.locate(path)}: {'.'.join(path)}: {message}" for path, message in problems]
+        n = len(lines)
+        fail("\n".join(lines) + f"\n{n} error{'s' if n != 1 else ''} in {recipe_path}")
 
 
 COLUMN_PARAMS = ("gold", "gold_column", "column", "solution_column", "answer_column")
