@@ -109,7 +109,19 @@ class CompiledNode:
         return isinstance(self.weight, WeightSchedule)
 
     def evaluate(self, samples: Sequence[Sample], engine: Engine) -> list[NodeResult]:
-        """Run the leaves, combine their outcomes and apply the policies."""
+        """Run the leaves on the rows the entry applies to, combine their outcomes and apply the policies."""
+        condition = self.node.when
+        if condition is None:
+            return self._evaluate(samples, engine)
+        applies = [i for i, sample in enumerate(samples) if condition.matches(sample.columns)]
+        skipped = NodeResult(Outcome.skip(f"not applicable: {condition.describe()}"), None, 0.0)
+        results = [skipped] * len(samples)
+        if applies:
+            for i, result in zip(applies, self._evaluate([samples[i] for i in applies], engine), strict=True):
+                results[i] = result
+        return results
+
+    def _evaluate(self, samples: Sequence[Sample], engine: Engine) -> list[NodeResult]:
         node = self.node
         n = len(samples)
         if isinstance(node, GateNode):

@@ -111,6 +111,33 @@ class WeightSchedule(_Model):
 Weight = float | WeightSchedule
 
 
+Scalar = str | int | float | bool
+
+
+class Condition(_Model):
+    """``when: {column: language, equals: vi}``: the reward applies only to rows that match."""
+
+    column: str = Field(description="Dataset column to test")
+    equals: Scalar | None = Field(None, description="The row applies when the column equals this value")
+    one_of: list[Scalar] | None = Field(None, description="The row applies when the column is one of these values")
+
+    @model_validator(mode="after")
+    def _one_test(self) -> Condition:
+        if (self.equals is None) == (self.one_of is None):
+            raise ValueError("when: needs exactly one of equals or one_of")
+        return self
+
+    def matches(self, columns: Any) -> bool:
+        if self.column not in columns:
+            return False
+        value = columns[self.column]
+        return value == self.equals if self.one_of is None else value in self.one_of
+
+    def describe(self) -> str:
+        test = f"== {self.equals!r}" if self.one_of is None else f"in {self.one_of!r}"
+        return f"when {self.column} {test}"
+
+
 class _NodeBase(_Model):
     id: str | None = Field(
         None, pattern=ID_PATTERN, description="Name in logs and score output (default: derived from the reward)"
@@ -120,6 +147,7 @@ class _NodeBase(_Model):
     on_timeout: Policy = Field(DEFAULT_POLICY, description="raise, skip, or {value: x} when the reward times out")
     isolation: Isolation | None = Field(None, description="Overrides engine.isolation for this reward")
     timeout_s: float | None = Field(None, gt=0, le=3600, description="Overrides engine.timeout_s for this reward")
+    when: Condition | None = Field(None, description="Apply only to rows whose column matches; other rows skip (None)")
 
     @field_validator("weight")
     @classmethod

@@ -260,3 +260,8 @@ def test_cli_check_prints_errors_without_traceback(tmp_path):
         "1 error in " + str(path),
     ]
     assert "Traceback" not in proc.stderr + proc.stdout
+
+
+def test_when_needs_exactly_one_test(tmp_path):
+    path = write(tmp_path, "plugins: [TOY]\nrewards:\n  - reward: toy.length\n    when: {column: language}\n")
+    assert errors_of(path) == ["recipe.yaml:4: rewards.0.when: when: needs exactly one of equals or one_of"]

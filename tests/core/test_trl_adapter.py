@@ -117,3 +117,24 @@ def test_plain_function_reward_in_recipe(tmp_path):
     recipe = recipe_from(tmp_path, "rewards:\n  - {reward: toy.plain}\n")
     with compile_recipe(recipe) as compiled:
         assert compiled.funcs[0](completions=["yes!", "no"]) == [1.0, 0.0]
+
+
+def test_when_applies_a_reward_to_matching_rows_only(tmp_path):
+    recipe = recipe_from(
+        tmp_path,
+        """\
+        rewards:
+          - {id: gold, reward: toy.gold}
+          - {id: vi_only, reward: toy.length, when: {column: language, equals: vi}}
+          - {id: some, reward: toy.length, when: {column: language, one_of: [en, fr]}}
+        """,
+    )
+    with compile_recipe(recipe) as compiled:
+        gold, vi_only, some = compiled.funcs
+        kwargs = {"completions": ["x" * 10, "y" * 10, "z" * 10], "solution": ["a", "b", "c"], "language": ["vi", "en", "de"]}
+        assert vi_only(**kwargs) == [1.0, None, None]
+        assert some(**kwargs) == [None, 1.0, None]
+        assert compiled.engine.stats["vi_only"].total == 1  # rows that do not match are not scored at all
+        extra = {}
+        vi_only(**kwargs, log_extra=lambda c, v: extra.setdefault(c, v))
+        assert extra["vi_only/outcome"] == ["ok", "skip", "skip"]
