@@ -136,6 +136,7 @@ class ProbeContext:
     min_length: int | None = None
     max_length: int | None = None
     reward_names: frozenset[str] = frozenset()
+    row: tuple[tuple[str, Any], ...] = ()  # extra dataset columns, so that every entry's `when:` applies
 
     @property
     def has_tags(self) -> bool:
@@ -176,7 +177,8 @@ class ProbeContext:
         return self.compose(self.honest_reasoning, self.answer(self.problem.gold))
 
     def sample(self, completion: str) -> Sample:
-        return Sample(completion=completion, prompt=self.problem.question, columns={self.gold_column: self.problem.gold})
+        columns = {**dict(self.row), self.gold_column: self.problem.gold}
+        return Sample(completion=completion, prompt=self.problem.question, columns=columns)
 
 
 def context_from_recipe(recipe: Recipe, registry: Registry | None = None, problem: Problem | None = None) -> ProbeContext:
@@ -210,6 +212,10 @@ def context_from_recipe(recipe: Recipe, registry: Registry | None = None, proble
     if locale not in ("vi", "en"):
         locale = "vi" if vietnamese else "en"
     gold = first("gold", "math") or first("gold")
+    row: dict[str, Any] = {}
+    for node in recipe.rewards:  # probe every component: satisfy each entry's `when:` (the first one wins)
+        if node.when is not None and node.when.column not in row:
+            row[node.when.column] = node.when.equals if node.when.one_of is None else node.when.one_of[0]
     lengths = [p.max_length for _, p in found if isinstance(getattr(p, "max_length", None), int)]
     minimums = [p.min_length for _, p in found if isinstance(getattr(p, "min_length", None), int) and p.min_length > 0]
     return ProbeContext(
@@ -224,6 +230,7 @@ def context_from_recipe(recipe: Recipe, registry: Registry | None = None, proble
         min_length=max(minimums) if minimums else None,
         max_length=max(lengths) if lengths else None,
         reward_names=names,
+        row=tuple(row.items()),
     )
 
 

@@ -304,3 +304,21 @@ def test_an_erroring_honest_reference_is_a_recipe_problem(tmp_path, rewardkit_pl
     report = run_probes(load_recipe(path), only=["filler_text"])
     assert report.failed
     assert any("error:exception from testing.failing" in p and "judge is down" in p for p in report.problems)
+
+
+def test_probe_rows_satisfy_when_conditions(tmp_path):
+    from rewardkit.probe import context_from_recipe
+    from rewardkit.recipe import load_recipe
+
+    path = tmp_path / "mixed.yaml"
+    path.write_text(
+        "rewards:\n"
+        "  - {id: correct, reward: math.equivalence, params: {locale: vi}}\n"
+        "  - {id: lang, reward: vi.language, weight: 0.2, when: {column: language, equals: vi}}\n"
+        "  - {id: lang2, reward: vi.answer_marker, weight: 0.1, when: {column: language, one_of: [en]}}\n",
+        encoding="utf-8",
+    )
+    context = context_from_recipe(load_recipe(path))
+    sample = context.sample("Đáp án: 42")
+    assert sample.columns["language"] == "vi"  # the first entry's condition wins; every probe reaches vi.language
+    assert sample.columns["solution"] == context.problem.gold
