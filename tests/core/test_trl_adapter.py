@@ -130,7 +130,7 @@ def test_when_applies_a_reward_to_matching_rows_only(tmp_path):
         """,
     )
     with compile_recipe(recipe) as compiled:
-        gold, vi_only, some = compiled.funcs
+        _, vi_only, some = compiled.funcs
         kwargs = {"completions": ["x" * 10, "y" * 10, "z" * 10], "solution": ["a", "b", "c"], "language": ["vi", "en", "de"]}
         assert vi_only(**kwargs) == [1.0, None, None]
         assert some(**kwargs) == [None, 1.0, None]
