@@ -42,7 +42,15 @@ HOSTILE = {
 
 @pytest.fixture
 def no_execution(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Record any attempt to run code or commands while the judge works."""
+    """Record any attempt to run code or commands while the judge works.
+
+    sympy generates some of its own functions with ``exec`` the first time a code path runs; that is
+    library code, not model text. Warming the judge's symbolic and numeric paths first keeps the trap
+    about what matters: nothing the completion says is ever executed.
+    """
+    for warm in ("\\boxed{(x+1)^{2} - (x+1)^{2}}", "The answer is \\sqrt{2}/2", "\\boxed{\\sin(x)^2 + \\cos(x)^2}"):
+        for reward in (MathEquivalence(), MathAnswerFormat()):
+            reward(completions=[warm], solution=["0"])
     calls: list[str] = []
 
     def trap(name: str):  # type: ignore[no-untyped-def]
