@@ -248,7 +248,3 @@ class Engine:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def outcome_counts(outcomes: Sequence[Outcome]) -> Counter[str]:
-    return Counter(o.label for o in outcomes)
