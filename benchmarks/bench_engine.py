@@ -12,9 +12,6 @@ Run: ``.venv/bin/python benchmarks/bench_engine.py [--quick] [--json out.json]``
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
-import json
 import os
 import random
 import statistics
@@ -29,7 +26,7 @@ RESULTS = HERE / "results" / "engine.md"
 TITLE = "Scoring engine: overhead, worker pool, dedupe"
 sys.path.insert(0, str(HERE))
 
-from _report import write_markdown  # noqa: E402
+from _report import publish  # noqa: E402
 
 from rewardkit.engine import default_workers  # noqa: E402
 from rewardkit.plugins import get_registry  # noqa: E402
@@ -193,14 +190,15 @@ def main() -> None:
     results: dict[str, Any] = {"load": " ".join(f"{x:.1f}" for x in os.getloadavg())}
     for part in (bench_overhead, bench_pool, bench_dedupe):
         results.update(part(args.quick))
-    report = io.StringIO()
-    with contextlib.redirect_stdout(report):
-        print_report(results)
-    print(report.getvalue(), end="")
-    if not args.quick:
-        write_markdown(RESULTS, TITLE, report.getvalue(), Path(__file__).name)
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=2))
+    publish(
+        results,
+        print_report,
+        results_path=RESULTS,
+        title=TITLE,
+        script=Path(__file__).name,
+        quick=args.quick,
+        json_path=args.json,
+    )
 
 
 def print_report(results: dict[str, Any]) -> None:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
-import json
 import logging
 import os
 import statistics
@@ -40,7 +39,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("REWARDKIT_PLUGINS", "")
 
 import bench_rewards  # noqa: E402
-from _report import write_markdown  # noqa: E402
+from _report import publish  # noqa: E402
 
 from rewardkit.recipe import loads_recipe  # noqa: E402
 from rewardkit.train.arith import generate  # noqa: E402
@@ -204,14 +203,15 @@ def main() -> None:
     results = summarize(measured)
     results["batch"] = "16 completions (2 prompts x 8 generations), up to 24 new tokens"
     results["torch_threads"] = args.threads
-    report = io.StringIO()
-    with contextlib.redirect_stdout(report):
-        print_report(results)
-    print(report.getvalue(), end="")
-    if not args.quick:
-        write_markdown(RESULTS, TITLE, report.getvalue(), Path(__file__).name)
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=2))
+    publish(
+        results,
+        print_report,
+        results_path=RESULTS,
+        title=TITLE,
+        script=Path(__file__).name,
+        quick=args.quick,
+        json_path=args.json,
+    )
 
 
 def summarize(measured: dict[str, list[dict[str, float]]]) -> dict[str, Any]:

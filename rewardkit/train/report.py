@@ -14,6 +14,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+# The keys of report.json that the demo and `rewardkit eval` always write (issue 7 names them).
+REPORT_KEYS = (
+    "accuracy_before_grpo",
+    "accuracy_after_grpo",
+    "lenient_before_grpo",
+    "lenient_after_grpo",
+    "accuracy_base",
+    "eval_size",
+    "by_language",
+    "wall_seconds",
+)
 STRICT_TARGET = 0.30
 LENIENT_STRETCH = 0.05
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from rewardkit.train.plots import plot_run
-from rewardkit.train.report import build_report, render_markdown, reward_curve, verdict, write_report
+from rewardkit.train.report import REPORT_KEYS, build_report, render_markdown, reward_curve, verdict, write_report
 
 
 def _result(strict: float, lenient: float, n: int = 500) -> dict:
@@ -47,16 +47,7 @@ def test_report_json_keys_and_markdown(tmp_path: Path) -> None:
         interrupted=False,
         extra={"reward_curve": reward_curve(records, ["format"])},
     )
-    for key in (
-        "accuracy_before_grpo",
-        "accuracy_after_grpo",
-        "lenient_before_grpo",
-        "lenient_after_grpo",
-        "accuracy_base",
-        "eval_size",
-        "by_language",
-        "wall_seconds",
-    ):
+    for key in REPORT_KEYS:
         assert key in report
     assert report["by_language"]["en"]["strict_after_grpo"] == 0.7
     assert report["reward_curve"]["format"] == (0.5, 0.9)
