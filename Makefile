@@ -33,7 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
 
 docs: $(STAMP)
-	$(BIN)/python docs/gen_rewards.py
+	$(BIN)/python docs/gen_docs.py
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache .ruff_cache .mypy_cache

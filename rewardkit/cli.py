@@ -287,7 +287,7 @@ def _check_dataset_columns(recipe: Any, dataset: Path) -> None:
     missing = []
     for i, node in enumerate(recipe.rewards):
         for _, ref in node.refs():
-            params = registry.reward(ref.reward).params_model.model_validate(ref.params)  # defaults count too
+            params = registry.params(ref.reward, ref.params)  # defaults count too
             for key in COLUMN_PARAMS:
                 column = getattr(params, key, None)
                 if isinstance(column, str) and column not in row:

@@ -55,7 +55,7 @@ class Blueprint:
 
         if self.plugins:
             load_local_plugins(list(self.plugins), Path(self.base_dir))
-        return get_registry().reward(self.reward).build(self.params)
+        return get_registry().build(self.reward, self.params)
 
 
 @dataclass
@@ -245,7 +245,7 @@ def compile_nodes(recipe: Recipe) -> list[CompiledNode]:
         leaves = []
         for suffix, ref in _leaf_refs(node):
             spec = registry.reward(ref.reward)
-            reward = spec.build(ref.params)
+            reward = spec.build(ref.params, registry)
             reward.__name__ = node.key
             leaves.append(
                 Leaf(

@@ -236,7 +236,7 @@ def context_from_recipe(recipe: Recipe, registry: Registry | None = None, proble
 
 def _collect(registry: Registry, name: str, params: dict[str, Any], out: list[tuple[str, Any]], depth: int) -> None:
     try:
-        model = registry.reward(name).params_model.model_validate(params)
+        model = registry.params(name, params)
     except Exception:  # noqa: BLE001 - load_recipe validated these; a reward that fails here just tells us nothing
         return
     out.append((name, model))

@@ -741,7 +741,7 @@ def _check_ref(collect: _Collector, registry: Registry, path: KeyPath, ref: Rewa
         collect.add(name_path, exc.describe())
         return
     try:
-        spec.params_model.model_validate(ref.params)
+        spec.validate(ref.params, registry)
     except ValidationError as exc:
         collect.add_validation((*path, "params"), exc, spec.params_model)
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import difflib
 import inspect
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pluggy
 from pydantic import BaseModel
 
-from rewardkit.params import NoParams, RewardParams
+from rewardkit.params import NoParams, RewardParams, WrappedReward, roles
 from rewardkit.reward import CallableReward, Reward
 
 NAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_.")
@@ -58,10 +58,19 @@ class RewardSpec:
     def summary(self) -> str:
         return first_paragraph(self.doc)
 
-    def build(self, params: RewardParams | dict[str, Any] | None = None) -> Reward:
-        """Validate ``params`` (a dict or a params instance) and build the reward object."""
-        if not isinstance(params, RewardParams):
-            params = self.params_model.model_validate(params or {})
+    def validate(self, params: RewardParams | dict[str, Any] | None, registry: Registry | None = None) -> RewardParams:
+        """``params`` as this reward's validated model; ``registry`` reaches validators through pydantic's context."""
+        if isinstance(params, RewardParams):
+            return params
+        context = {"registry": registry} if registry is not None else None
+        return self.params_model.model_validate(params or {}, context=context)
+
+    def build(self, params: RewardParams | dict[str, Any] | None = None, registry: Registry | None = None) -> Reward:
+        """Validate ``params`` (a dict or a params instance) and build the reward object.
+
+        The reward's ``__name__`` is the registered name, as for a recipe entry without an ``id``.
+        """
+        params = self.validate(params, registry)
         if isinstance(self.factory, type) and issubclass(self.factory, Reward):
             reward: Any = self.factory(params)
         elif self.params_model is NoParams and not _takes_argument(self.factory):
@@ -70,6 +79,7 @@ class RewardSpec:
             reward = self.factory(params)
         if not isinstance(reward, Reward):
             reward = CallableReward(reward)
+        reward.__name__ = self.name
         return reward
 
 
@@ -183,6 +193,31 @@ class Registry:
             table[name] = NamedSpec(name, obj, plugin, inspect.cleandoc(doc or getattr(obj, "__doc__", None) or ""))
 
         return register
+
+    def params(self, name: str, params: RewardParams | dict[str, Any] | None = None) -> RewardParams:
+        """Validate ``params`` for the reward ``name`` (defaults filled in), with this registry as context."""
+        return self.reward(name).validate(params, self)
+
+    def build(self, name: str, params: RewardParams | dict[str, Any] | None = None) -> Reward:
+        return self.reward(name).build(params, self)
+
+    def walk(self, name: str, params: RewardParams | dict[str, Any] | None, depth: int = 0) -> Iterator[tuple[str, RewardParams]]:
+        """``(name, validated params)`` of a reward and of every reward it wraps (:class:`~rewardkit.WrappedReward`).
+
+        The one place that follows wrapped rewards: check, probe, preflight and evaluation all use it.
+        Params that fail validation yield nothing (the recipe loader reports them).
+        """
+        try:
+            validated = self.params(name, params)
+        except (LookupError, ValueError):
+            return
+        yield name, validated
+        if depth >= 3:
+            return
+        for role in roles(validated, WrappedReward):
+            inner_params = getattr(validated, role.role.params_field, None)  # type: ignore[attr-defined]
+            if isinstance(role.value, str) and isinstance(inner_params, (dict, RewardParams)):
+                yield from self.walk(role.value, inner_params, depth + 1)
 
     def reward(self, name: str) -> RewardSpec:
         try:

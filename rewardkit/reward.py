@@ -11,7 +11,7 @@ from __future__ import annotations
 import traceback
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar, get_args, get_origin
 
 from rewardkit.outcome import ErrorKind, Outcome
 from rewardkit.params import NoParams, RewardParams
@@ -112,14 +112,26 @@ def default_policy_value(outcome: Outcome) -> float | None:
 class Reward(Generic[P]):
     """Base class of rewardkit rewards.
 
-    Subclasses set ``params_model`` (a :class:`~rewardkit.RewardParams` subclass) and implement
-    :meth:`score`, returning an :class:`~rewardkit.Outcome`, a float, or ``None`` (skip).
+    ``class MyReward(Reward[MyParams])`` declares the parameters once: ``params_model`` is read from
+    the type argument and ``self.params`` is a validated ``MyParams``. Implement :meth:`score`,
+    returning an :class:`~rewardkit.Outcome`, a float, or ``None`` (skip), or :meth:`score_batch`.
     ``cheap = False`` asks ``isolation: auto`` to run the reward in killable worker processes.
     """
 
     params_model: ClassVar[type[RewardParams]] = NoParams
     cheap: ClassVar[bool] = True
     __name__: str = "reward"  # TRL logs rewards/<__name__>/mean; recipes set it to the entry id
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "params_model" in cls.__dict__:
+            return
+        for base in getattr(cls, "__orig_bases__", ()):  # class X(Reward[P]): P is the params model
+            if get_origin(base) is not None and issubclass(get_origin(base), Reward):
+                args = [a for a in get_args(base) if isinstance(a, type) and issubclass(a, RewardParams)]
+                if args:
+                    cls.params_model = args[0]
+                    return
 
     def __init__(self, params: P | None = None) -> None:
         self.params: P = params if params is not None else self.params_model()  # type: ignore[assignment]

@@ -3,8 +3,7 @@ duplicated, nested or empty blocks. Documented in docs/format-rewards.md."""
 
 from __future__ import annotations
 
-from rewardkit import hookimpl
-from rewardkit.hookspecs import RegisterReward
+from rewardkit import RegisterReward, hookimpl
 from rewardkit_format.params import DEFAULT_EOS_MARKERS, GuardParams, TagCountParams, TagParams, TagsParams
 from rewardkit_format.rewards import GuardReward, TagCountReward, TagsReward
 
@@ -23,6 +22,6 @@ __all__ = [
 
 @hookimpl
 def register_rewards(register: RegisterReward) -> None:
-    register("format.tags", TagsReward, TagsParams)
-    register("format.tag_count", TagCountReward, TagCountParams)
-    register("format.guard", GuardReward, GuardParams)
+    register("format.tags", TagsReward)
+    register("format.tag_count", TagCountReward)
+    register("format.guard", GuardReward)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from rewardkit import RewardParams
+from rewardkit import AnswerTag, ReasoningOpenedInPrompt, ReasoningTag, RewardParams
 
 TAG_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.:\-]{0,63}$"
 
@@ -30,11 +30,13 @@ ALL_CHECKS: tuple[Check, ...] = ("duplicate", "nested", "empty", "stray", "unclo
 class TagParams(RewardParams):
     """Tag settings shared by every format reward."""
 
-    reasoning_tag: str | None = Field(
+    reasoning_tag: Annotated[str | None, ReasoningTag(required=True)] = Field(
         "think", pattern=TAG_PATTERN, description="Tag wrapping the reasoning; null when no reasoning block is expected"
     )
-    answer_tag: str = Field("answer", pattern=TAG_PATTERN, description="Tag wrapping the final answer")
-    think_opened_in_prompt: bool = Field(
+    answer_tag: Annotated[str, AnswerTag(required=True)] = Field(
+        "answer", pattern=TAG_PATTERN, description="Tag wrapping the final answer"
+    )
+    think_opened_in_prompt: Annotated[bool, ReasoningOpenedInPrompt()] = Field(
         False,
         description="The chat template already opens the reasoning tag in the prompt (DeepSeek-R1, Qwen3), "
         "so the completion starts inside the reasoning block and must not open it again",

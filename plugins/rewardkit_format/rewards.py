@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from itertools import pairwise
+from typing import Generic, TypeVar
 
 from rewardkit import Outcome, Reward, Sample
 from rewardkit_format.layout import ANSWER, REASONING, Layout, TagSet, analyze, content_end, is_blank
@@ -13,12 +14,15 @@ MAX_CHARS = 4_000_000
 SNIPPET_CHARS = 200
 
 
-class _TagReward(Reward[TagParams]):
+TP = TypeVar("TP", bound=TagParams)
+
+
+class _TagReward(Reward[TP], Generic[TP]):
     """Shared set-up: the tag set and the blocks a completion should hold, in order."""
 
     cheap = True
 
-    def __init__(self, params: TagParams | None = None) -> None:
+    def __init__(self, params: TP | None = None) -> None:
         super().__init__(params)
         self.tags = TagSet(self.params.reasoning_tag, self.params.answer_tag)
         self.expected = [block for block, opening in self.tags.keys() if opening]
@@ -34,7 +38,7 @@ def _snippet(text: str, start: int, end: int) -> str:
     return text[start : min(end, start + SNIPPET_CHARS)]
 
 
-class TagsReward(_TagReward):
+class TagsReward(_TagReward[TagsParams]):
     """Whether a completion is laid out as a reasoning block followed by an answer block.
 
     ``strict`` mode asks for the whole completion to be ``<think>…</think>``, whitespace, then
@@ -76,8 +80,6 @@ class TagsReward(_TagReward):
     """
 
     __name__ = "format_tags"
-    params_model = TagsParams
-    params: TagsParams
 
     def score(self, sample: Sample) -> Outcome:
         text = sample.completion
@@ -125,7 +127,7 @@ class TagsReward(_TagReward):
         return Outcome.ok(1.0, mode="soft", answer=_snippet(text, spans[-2][1], spans[-1][0]))
 
 
-class TagCountReward(_TagReward):
+class TagCountReward(_TagReward[TagCountParams]):
     """Partial credit per well-formed tag, for models still learning the format.
 
     Each of ``<think>``, ``</think>``, ``<answer>``, ``</answer>`` present exactly once earns an equal
@@ -158,8 +160,6 @@ class TagCountReward(_TagReward):
     """
 
     __name__ = "format_tag_count"
-    params_model = TagCountParams
-    params: TagCountParams
 
     def score(self, sample: Sample) -> Outcome:
         text = sample.completion
@@ -184,7 +184,7 @@ class TagCountReward(_TagReward):
         return Outcome.ok(value, counts=shown, extra_tags=extra, trailing_chars=trailing)
 
 
-class GuardReward(_TagReward):
+class GuardReward(_TagReward[GuardParams]):
     """A guard against duplicated, nested, empty, stray or unclosed blocks: 1.0 when clean, else 0.0.
 
     Models learn to exploit format and answer rewards with two ``<answer>`` blocks (one of them is
@@ -217,8 +217,6 @@ class GuardReward(_TagReward):
     """
 
     __name__ = "format_guard"
-    params_model = GuardParams
-    params: GuardParams
 
     def score(self, sample: Sample) -> Outcome:
         text = sample.completion

@@ -18,8 +18,8 @@ __all__ = ["AnswerFormatParams", "EquivalenceParams", "MathAnswerFormat", "MathE
 
 @hookimpl
 def register_rewards(register: Any) -> None:
-    register("math.equivalence", MathEquivalence, EquivalenceParams)
-    register("math.answer_format", MathAnswerFormat, AnswerFormatParams)
+    register("math.equivalence", MathEquivalence)
+    register("math.answer_format", MathAnswerFormat)
 
 
 @hookimpl

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from rewardkit.extractors import ExtractContext, Extraction
+from rewardkit import ExtractContext, Extraction
 from rewardkit_math.latex import EMPTY_BOX
 
 MAX_SPAN = 2_000  # longer spans are returned cut to MAX_SPAN + 1 so the reader refuses them

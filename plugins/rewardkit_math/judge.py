@@ -13,8 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from rewardkit.extractors import ExtractContext, Extraction
-from rewardkit.text.numbers import detect_convention
+from rewardkit import ExtractContext, Extraction
+from rewardkit.text import detect_convention
 from rewardkit_math import extract as ex
 from rewardkit_math.equivalence import Policy, equivalent
 from rewardkit_math.reading import Want, prepare, read_gold, read_prose, read_span

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any, Literal
 
-from rewardkit.text.numbers import NumberLiteral
+from rewardkit.text import NumberLiteral
 from rewardkit_math import arith
 from rewardkit_math.tokens import ParseError, Token, tokenize
 from rewardkit_math.values import Collection, Equation, Expr, Interval, IntervalUnion, Number, Value

@@ -11,8 +11,7 @@ import re
 from fractions import Fraction
 from typing import Literal
 
-from rewardkit.text.numbers import scan_number
-from rewardkit.text.vi_numwords import parse_vi_number_phrase
+from rewardkit.text import parse_vi_number_phrase, scan_number
 from rewardkit_math.latex import ATTACHED_UNITS, RESERVED_WORDS, SINGLE_LETTER_UNITS
 from rewardkit_math.values import Number
 from rewardkit_math.words import parse_english_number

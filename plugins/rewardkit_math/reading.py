@@ -11,9 +11,8 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any, Literal
 
-from rewardkit.extractors import ExtractContext, Extraction
-from rewardkit.text.normalize import normalize_text
-from rewardkit.text.numbers import MAX_LITERAL_DIGITS, detect_convention
+from rewardkit import ExtractContext, Extraction
+from rewardkit.text import MAX_LITERAL_DIGITS, detect_convention, normalize_text
 from rewardkit_math import extract as ex
 from rewardkit_math.latex import clean_span, strip_units
 from rewardkit_math.parser import parse_answer

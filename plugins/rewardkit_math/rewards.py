@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import threading
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
-from rewardkit import ErrorKind, Outcome, Reward, RewardParams, Sample
+from rewardkit import (
+    AnswerTag,
+    ErrorKind,
+    ExtractorOrder,
+    GoldColumn,
+    LocaleName,
+    Outcome,
+    Reward,
+    RewardParams,
+    Sample,
+    get_registry,
+)
 from rewardkit_math import extract as ex
 from rewardkit_math.equivalence import Policy
 from rewardkit_math.judge import Judge, JudgeConfig
@@ -17,17 +28,16 @@ from rewardkit_math.values import describe
 ExtractNames = list[str] | Literal["auto"]
 
 
-def _check_extractors(names: ExtractNames) -> ExtractNames:
+def _check_extractors(names: ExtractNames, info: ValidationInfo) -> ExtractNames:
     if names == "auto":
         return names
     if not names:
         raise ValueError("give at least one extractor name, or 'auto'")
     known = set(ex.BUILTIN_EXTRACTORS)
     unknown = [n for n in names if n not in known]
-    if unknown:
-        from rewardkit.plugins import get_registry
-
-        registry = get_registry()
+    # The registry comes from pydantic's validation context; without one, plugin extractors are checked at build.
+    registry = info.context.get("registry") if isinstance(info.context, dict) else None
+    if unknown and registry is not None:
         for name in unknown:
             if name not in registry.extractors:
                 try:
@@ -43,25 +53,25 @@ def _resolve_extractors(names: ExtractNames) -> dict[str, Any]:
     extra = [n for n in names if n not in ex.BUILTIN_EXTRACTORS]
     if not extra:
         return {}
-    from rewardkit.plugins import get_registry
-
     registry = get_registry()
     return {name: registry.extractor(name).obj for name in extra}
 
 
 class _JudgeParams(RewardParams):
-    locale: Literal["auto", "en", "vi"] = Field(
+    locale: LocaleName = Field(
         "auto",
         description="Number convention: en (1,234.5), vi (1.234,5; 2,5 = 2.5) or auto "
         "(detected from the completion, then the prompt)",
     )
-    extract: ExtractNames = Field(
+    extract: Annotated[ExtractNames, ExtractorOrder()] = Field(
         "auto",
         description="Extractor names in priority order (boxed, tags, phrase, gsm8k, choice, conclusion, last_number, "
         "or a plugin's), or auto: the answer written last among boxed/tags/phrase/gsm8k/choice, "
         "then conclusion, then last_number",
     )
-    answer_tag: str = Field("answer", min_length=1, max_length=40, description="Tag name read by the 'tags' extractor")
+    answer_tag: Annotated[str, AnswerTag()] = Field(
+        "answer", min_length=1, max_length=40, description="Tag name read by the 'tags' extractor"
+    )
     max_answer_chars: int = Field(2_000, ge=10, le=20_000, description="Longer answer spans are unparseable")
     max_completion_chars: int = Field(
         1_000_000, ge=1_000, le=10_000_000, description="Only the last this many characters are read"
@@ -69,12 +79,12 @@ class _JudgeParams(RewardParams):
 
     @field_validator("extract")
     @classmethod
-    def _known_extractors(cls, value: ExtractNames) -> ExtractNames:
-        return _check_extractors(value)
+    def _known_extractors(cls, value: ExtractNames, info: ValidationInfo) -> ExtractNames:
+        return _check_extractors(value, info)
 
 
 class EquivalenceParams(_JudgeParams):
-    gold: str = Field(
+    gold: GoldColumn = Field(
         "solution", description="Dataset column with the reference answer (a value, 'The answer is: X', '#### X' or \\boxed{X})"
     )
     tolerance: float = Field(
@@ -122,7 +132,6 @@ class MathEquivalence(Reward[EquivalenceParams]):
         [1.0, 0.0]
     """
 
-    params_model = EquivalenceParams
     cheap = False  # sympy on hostile input: run in killable workers under `isolation: auto`
     __name__ = "math_equivalence"
 
@@ -183,7 +192,6 @@ class MathAnswerFormat(Reward[AnswerFormatParams]):
         [1.0, 0.0, 0.0]
     """
 
-    params_model = AnswerFormatParams
     cheap = True  # extraction is linear and parsing is capped
     __name__ = "math_answer_format"
 

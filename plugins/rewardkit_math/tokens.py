@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Literal
 
-from rewardkit.text.numbers import NumberLiteral, scan_number
+from rewardkit.text import NumberLiteral, scan_number
 
 MAX_TOKENS = 600
 

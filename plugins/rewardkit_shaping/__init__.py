@@ -4,8 +4,7 @@ and the built-in reward-hacking probes of ``rewardkit probe``.
 
 from __future__ import annotations
 
-from rewardkit import hookimpl
-from rewardkit.hookspecs import RegisterNamed, RegisterReward
+from rewardkit import RegisterNamed, RegisterReward, hookimpl
 from rewardkit_shaping.cosine import CosineParams, CosineReward
 from rewardkit_shaping.length import LengthParams, LengthReward, SoftOverlongParams, SoftOverlongReward
 from rewardkit_shaping.repetition import RepetitionParams, RepetitionReward
@@ -27,11 +26,11 @@ __all__ = [
 
 @hookimpl
 def register_rewards(register: RegisterReward) -> None:
-    register("shaping.length", LengthReward, LengthParams)
-    register("shaping.soft_overlong", SoftOverlongReward, SoftOverlongParams)
-    register("shaping.cosine", CosineReward, CosineParams)
-    register("shaping.repetition", RepetitionReward, RepetitionParams)
-    register("shaping.reasoning_steps", ReasoningStepsReward, ReasoningStepsParams)
+    register("shaping.length", LengthReward)
+    register("shaping.soft_overlong", SoftOverlongReward)
+    register("shaping.cosine", CosineReward)
+    register("shaping.repetition", RepetitionReward)
+    register("shaping.reasoning_steps", ReasoningStepsReward)
 
 
 @hookimpl

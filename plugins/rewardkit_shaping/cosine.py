@@ -4,25 +4,30 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 
-from rewardkit import ErrorKind, Outcome, Reward, RewardParams, Sample
+from rewardkit import ErrorKind, LengthLimit, Outcome, Reward, RewardParams, Sample, WrappedReward, get_registry
 from rewardkit_shaping.measure import NO_IDS_MESSAGE, Unit, measure
 
 
-def _registry() -> Any:
-    # Imported late: the registry loads this plugin, so a module-level import would be circular.
-    from rewardkit.plugins import get_registry
+def _context_registry(info: ValidationInfo) -> Any:
+    """The registry the caller validates against (pydantic's validation context), or ``None``.
 
-    return get_registry()
+    Without one the wrapped reward is checked when the reward is built; validating never loads plugins.
+    """
+    return info.context.get("registry") if isinstance(info.context, dict) else None
 
 
 class CosineParams(RewardParams):
-    reward: str = Field("math.equivalence", description="The correctness reward to scale, by registered name")
+    reward: Annotated[str, WrappedReward(params_field="params")] = Field(
+        "math.equivalence", description="The correctness reward to scale, by registered name"
+    )
     params: dict[str, Any] = Field(default_factory=dict, description="Parameters of that correctness reward")
-    max_length: int = Field(..., gt=0, description="L_max: the length where the schedule reaches its long end (tokens)")
+    max_length: Annotated[int, LengthLimit("max")] = Field(
+        ..., gt=0, description="L_max: the length where the schedule reaches its long end (tokens)"
+    )
     threshold: float = Field(0.5, description="A correctness score at or above this counts as correct")
     min_value_wrong: float = Field(-1.0, description="Reward of a wrong completion at length 0")
     max_value_wrong: float = Field(-0.5, description="Reward of a wrong completion at max_length and beyond")
@@ -32,25 +37,26 @@ class CosineParams(RewardParams):
 
     @field_validator("reward")
     @classmethod
-    def _known(cls, name: str) -> str:
-        from rewardkit.registry import UnknownNameError
-
+    def _known(cls, name: str, info: ValidationInfo) -> str:
         if name.startswith("shaping.cosine"):
             raise ValueError("shaping.cosine cannot wrap itself")
-        try:
-            _registry().reward(name)
-        except UnknownNameError as exc:
-            raise ValueError(exc.describe()) from None
+        registry = _context_registry(info)
+        if registry is not None:
+            try:
+                registry.reward(name)
+            except LookupError as exc:  # the registry's did-you-mean message
+                raise ValueError(str(exc).strip("'\"")) from None
         return name
 
     @field_validator("params")
     @classmethod
     def _inner_params(cls, params: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
         name = info.data.get("reward")
-        if name is None:  # the name itself failed; that error is reported already
+        registry = _context_registry(info)
+        if name is None or registry is None:  # the name itself failed (reported already), or checked at build
             return params
         try:
-            _registry().reward(name).params_model.model_validate(params)
+            registry.reward(name).params_model.model_validate(params, context=info.context)
         except ValidationError as exc:
             problems = "; ".join(
                 f"{'.'.join(str(p) for p in err['loc']) or '(params)'}: {err['msg']}" for err in exc.errors(include_url=False)
@@ -97,18 +103,17 @@ class CosineReward(Reward[CosineParams]):
         A score in `[min_value_wrong, max_value_correct]`; the wrapped reward's skip or error otherwise.
 
     Example:
-        >>> from rewardkit.plugins import get_registry
-        >>> reward = get_registry().reward("shaping.cosine").build({"max_length": 100, "params": {"gold": "solution"}})
+        >>> from rewardkit import get_registry
+        >>> reward = get_registry().build("shaping.cosine", {"max_length": 100, "params": {"gold": "solution"}})
         >>> reward(completions=[r"\\boxed{42}", r"\\boxed{41}"], solution=["42", "42"], completion_ids=[[1] * 50, [1] * 50])
         [0.75, -0.75]
     """
 
-    params_model = CosineParams
     cheap = False  # the wrapped judge may be slow: `isolation: auto` runs this in killable workers
 
     def __init__(self, params: CosineParams | None = None) -> None:
         super().__init__(params)
-        self.inner: Reward = _registry().reward(self.params.reward).build(self.params.params)
+        self.inner: Reward = get_registry().reward(self.params.reward).build(self.params.params)
 
     def score_batch(self, samples: Sequence[Sample]) -> list[Outcome]:
         judged = self.inner.score_batch(samples)

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field, model_validator
 
-from rewardkit import Outcome, Reward, RewardParams, Sample
+from rewardkit import LengthLimit, Outcome, Reward, RewardParams, Sample
 from rewardkit_shaping.measure import NO_IDS_MESSAGE, Unit, measure
 
 _UNIT_DOC = "'tokens' (needs completion_ids), 'words', 'chars', or 'auto': tokens when TRL gives ids, else words"
 
 
 class LengthParams(RewardParams):
-    min_length: int = Field(0, ge=0, description="Shortest length that scores 1.0; shorter scores length / min_length")
-    max_length: int = Field(..., gt=0, description="Longest length that scores 1.0")
+    min_length: Annotated[int, LengthLimit("min")] = Field(
+        0, ge=0, description="Shortest length that scores 1.0; shorter scores length / min_length"
+    )
+    max_length: Annotated[int, LengthLimit("max")] = Field(..., gt=0, description="Longest length that scores 1.0")
     decay: int | None = Field(
         None, gt=0, description="Above max_length the score falls linearly to 0 over this many units (default: max_length)"
     )
@@ -51,8 +55,6 @@ class LengthReward(Reward[LengthParams]):
         [0.5]
     """
 
-    params_model = LengthParams
-
     def score(self, sample: Sample) -> Outcome:
         measured = measure(sample, self.params.unit)
         if measured is None:
@@ -70,7 +72,9 @@ class LengthReward(Reward[LengthParams]):
 
 
 class SoftOverlongParams(RewardParams):
-    max_length: int = Field(..., gt=0, description="L_max: the trainer's max_completion_length, in tokens")
+    max_length: Annotated[int, LengthLimit("max")] = Field(
+        ..., gt=0, description="L_max: the trainer's max_completion_length, in tokens"
+    )
     cache_length: int | None = Field(
         None, ge=0, description="L_cache: the soft-punishment zone before max_length (default: max_length // 5, DAPO's ratio)"
     )
@@ -108,8 +112,6 @@ class SoftOverlongReward(Reward[SoftOverlongParams]):
         >>> reward(completions=["", "", ""], completion_ids=[[1] * 80, [1] * 90, [1] * 101])
         [0.0, -0.5, -1.0]
     """
-
-    params_model = SoftOverlongParams
 
     def score(self, sample: Sample) -> Outcome:
         measured = measure(sample, self.params.unit)

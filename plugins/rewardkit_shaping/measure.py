@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 from rewardkit import Sample
-from rewardkit.text.normalize import normalize_text
+from rewardkit.text import normalize_text
 
 Unit = Literal["auto", "tokens", "words", "chars"]
 

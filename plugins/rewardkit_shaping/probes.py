@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from rewardkit.probe import Probe, ProbeContext
+from rewardkit import Probe, ProbeContext
 
 # Padding never writes more than this many words, whatever the recipe's max_length.
 MAX_PADDING_WORDS = 20_000

@@ -61,8 +61,6 @@ class RepetitionReward(Reward[RepetitionParams]):
         [-0.6, 0.0]
     """
 
-    params_model = RepetitionParams
-
     def score(self, sample: Sample) -> Outcome:
         unit = resolve_unit(self.params.unit, sample.completion_ids)
         if unit is None:

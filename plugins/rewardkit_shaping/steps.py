@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pydantic import Field
 
 from rewardkit import Outcome, Reward, RewardParams, Sample
-from rewardkit.text.normalize import normalize_text
+from rewardkit.text import normalize_text
 
 # Hostile-input guard: cues are looked for in this many characters at most.
 MAX_SCAN_CHARS = 200_000
@@ -122,8 +122,6 @@ class ReasoningStepsReward(Reward[ReasoningStepsParams]):
         ... ])
         [1.0, 0.3333333333333333]
     """
-
-    params_model = ReasoningStepsParams
 
     def score(self, sample: Sample) -> Outcome:
         steps = find_steps(sample.completion, self.params.min_step_chars)

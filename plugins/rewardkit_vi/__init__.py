@@ -6,8 +6,7 @@ Pure standard library (the syllable rules live in :mod:`rewardkit.text.vi`), che
 
 from __future__ import annotations
 
-from rewardkit import hookimpl
-from rewardkit.hookspecs import RegisterReward
+from rewardkit import RegisterReward, hookimpl
 from rewardkit_vi.params import (
     AnswerMarkerParams,
     DiacriticsParams,
@@ -48,10 +47,10 @@ __all__ = [
 
 @hookimpl
 def register_rewards(register: RegisterReward) -> None:
-    register("vi.script_purity", ScriptPurityReward, ScriptPurityParams)
-    register("vi.diacritics", DiacriticsReward, DiacriticsParams)
-    register("vi.no_english", NoEnglishReward, NoEnglishParams)
-    register("vi.syllables", SyllablesReward, SyllablesParams)
-    register("vi.language", LanguageReward, LanguageParams)
-    register("vi.answer_marker", AnswerMarkerReward, AnswerMarkerParams)
-    register("vi.number_convention", NumberConventionReward, NumberConventionParams)
+    register("vi.script_purity", ScriptPurityReward)
+    register("vi.diacritics", DiacriticsReward)
+    register("vi.no_english", NoEnglishReward)
+    register("vi.syllables", SyllablesReward)
+    register("vi.language", LanguageReward)
+    register("vi.answer_marker", AnswerMarkerReward)
+    register("vi.number_convention", NumberConventionReward)

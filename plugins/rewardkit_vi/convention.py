@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from rewardkit.text.numbers import count_conventions
+from rewardkit.text import count_conventions
 
 Expected = Literal["prompt", "vi", "en", "any"]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rewardkit.text.vi import VI_MARKED_LETTERS
+from rewardkit.text import VI_MARKED_LETTERS
 
 VI_KINDS = frozenset({"vi", "choice", "conclude"})
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from rewardkit import RewardParams
+from rewardkit import AnswerTag, ReasoningTag, RewardParams
 
 Part = Literal["reasoning", "answer", "all"]
 
@@ -19,8 +19,8 @@ class TextParams(RewardParams):
         description="Part of the completion to judge: 'reasoning' (the <think> block, or the text before the answer tag or "
         "final answer marker), 'answer' (the last <answer> block, or the text from the final marker on) or 'all'",
     )
-    reasoning_tag: str = Field("think", description="Tag wrapping the reasoning")
-    answer_tag: str = Field("answer", description="Tag wrapping the final answer")
+    reasoning_tag: Annotated[str, ReasoningTag()] = Field("think", description="Tag wrapping the reasoning")
+    answer_tag: Annotated[str, AnswerTag()] = Field("answer", description="Tag wrapping the final answer")
     if_no_words: float | None = Field(
         1.0,
         ge=0.0,
@@ -101,7 +101,9 @@ class LanguageParams(TextParams):
 
 
 class AnswerMarkerParams(RewardParams):
-    answer_tag: str = Field("answer", description="Tag wrapping the final answer; a bare value in it scores tag_score")
+    answer_tag: Annotated[str, AnswerTag()] = Field(
+        "answer", description="Tag wrapping the final answer; a bare value in it scores tag_score"
+    )
     tail_lines: int = Field(3, ge=1, description="The marker must start in this many last non-empty lines")
     bare_score: float = Field(0.5, ge=0.0, le=1.0, description=r"Score of \boxed{} or #### with no Vietnamese lead-in")
     tag_score: float = Field(1.0, ge=0.0, le=1.0, description="Score of an answer tag holding a bare value")
@@ -111,8 +113,8 @@ class AnswerMarkerParams(RewardParams):
 
 class NumberConventionParams(RewardParams):
     part: Part = Field("all", description="Part of the completion to read numbers from")
-    reasoning_tag: str = Field("think", description="Tag wrapping the reasoning")
-    answer_tag: str = Field("answer", description="Tag wrapping the final answer")
+    reasoning_tag: Annotated[str, ReasoningTag()] = Field("think", description="Tag wrapping the reasoning")
+    answer_tag: Annotated[str, AnswerTag()] = Field("answer", description="Tag wrapping the final answer")
     expected: Literal["prompt", "vi", "en", "any"] = Field(
         "prompt",
         description="Convention the completion must use: the prompt's when it shows one ('prompt'), 'vi', 'en', or 'any'",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from rewardkit.text.normalize import normalize_text, strip_latex_and_code
+from rewardkit.text import normalize_text, strip_latex_and_code
 from rewardkit_vi.markers import last_marker
 
 Part = Literal["reasoning", "answer", "all"]

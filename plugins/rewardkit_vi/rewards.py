@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Generic, TypeVar
 
 from rewardkit import Outcome, Reward, Sample
-from rewardkit.text.normalize import normalize_text, strip_latex_and_code
+from rewardkit.text import normalize_text, strip_latex_and_code
 from rewardkit_vi.convention import number_convention
 from rewardkit_vi.diacritics import diacritics
 from rewardkit_vi.english import no_english
@@ -76,7 +76,6 @@ class ScriptPurityReward(_ProseReward[ScriptPurityParams]):
     """
 
     __name__ = "vi_script_purity"
-    params_model = ScriptPurityParams
 
     def score(self, sample: Sample) -> Outcome:
         words = self.words(sample)
@@ -117,7 +116,6 @@ class DiacriticsReward(_ProseReward[DiacriticsParams]):
     """
 
     __name__ = "vi_diacritics"
-    params_model = DiacriticsParams
 
     def score(self, sample: Sample) -> Outcome:
         p = self.params
@@ -155,7 +153,6 @@ class NoEnglishReward(_ProseReward[NoEnglishParams]):
     """
 
     __name__ = "vi_no_english"
-    params_model = NoEnglishParams
 
     def score(self, sample: Sample) -> Outcome:
         p = self.params
@@ -194,7 +191,6 @@ class SyllablesReward(_ProseReward[SyllablesParams]):
     """
 
     __name__ = "vi_syllables"
-    params_model = SyllablesParams
 
     def score(self, sample: Sample) -> Outcome:
         result = syllables(self.words(sample))
@@ -244,7 +240,6 @@ class LanguageReward(_ProseReward[LanguageParams]):
     """
 
     __name__ = "vi_language"
-    params_model = LanguageParams
 
     def score(self, sample: Sample) -> Outcome:
         p = self.params
@@ -317,7 +312,6 @@ class AnswerMarkerReward(Reward[AnswerMarkerParams]):
     """
 
     __name__ = "vi_answer_marker"
-    params_model = AnswerMarkerParams
     cheap = True
 
     def score(self, sample: Sample) -> Outcome:
@@ -379,7 +373,6 @@ class NumberConventionReward(Reward[NumberConventionParams]):
     """
 
     __name__ = "vi_number_convention"
-    params_model = NumberConventionParams
     cheap = True
 
     def score(self, sample: Sample) -> Outcome:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rewardkit.text.vi import check_syllable
+from rewardkit.text import check_syllable
 from rewardkit_vi.words import V, Words
 
 MAX_SHOWN = 5

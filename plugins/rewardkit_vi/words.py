@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rewardkit.text.vi import VI_LETTERS, ascii_syllable_kind, check_syllable, strip_marks
+from rewardkit.text import VI_LETTERS, ascii_syllable_kind, check_syllable, strip_marks
 from rewardkit_vi.lexicon import (
     AMBIGUOUS,
     DROPPED_MARKS,

@@ -73,8 +73,11 @@ def test_pickle_round_trip() -> None:
 
 
 def test_params_validation() -> None:
+    with pytest.raises(ValidationError, match="did you mean"):  # plugin extractors are checked against the registry given
+        EquivalenceParams.model_validate({"extract": ["boxd"]}, context={"registry": get_registry()})
+    EquivalenceParams(extract=["boxd"])  # no registry in the context: validating loads no plugin; building checks
     with pytest.raises(ValidationError, match="did you mean"):
-        EquivalenceParams(extract=["boxd"])
+        get_registry().build("math.equivalence", {"extract": ["boxd"]})
     with pytest.raises(ValidationError):
         EquivalenceParams(locale="fr")  # type: ignore[arg-type]
     with pytest.raises(ValidationError):

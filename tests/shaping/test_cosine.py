@@ -47,7 +47,7 @@ def cosine(rewardkit_plugin):
     rewardkit_plugin(TestRewards(), "cosine-test-rewards")
 
     def build(**params):
-        return get_registry().reward("shaping.cosine").build(params)
+        return get_registry().build("shaping.cosine", params)
 
     return build
 

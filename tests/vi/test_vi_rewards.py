@@ -35,7 +35,7 @@ def test_registered_cheap_picklable_and_trl_callable(name):
     completions = ["Ta có 2 + 3 = 5.\nĐáp án: 5", [{"role": "assistant", "content": "Vay dap an la 5"}]]
     values = clone(prompts=["Tính 2 + 3", "Tính 2 + 3"], completions=completions, solution=["5", "5"])
     assert len(values) == 2 and all(v is None or 0.0 <= v <= 1.0 for v in values)
-    assert clone.__name__.startswith("vi_")
+    assert clone.__name__ == name  # the registered name, as for a recipe entry without an id
 
 
 @pytest.mark.parametrize("name", NAMES)

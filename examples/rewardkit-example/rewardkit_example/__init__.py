@@ -18,8 +18,6 @@ class EndsWithThanks(rewardkit.Reward[ThanksParams]):
         [1.0, 0.0]
     """
 
-    params_model = ThanksParams
-
     def score(self, sample: rewardkit.Sample) -> float:
         tail = sample.completion[-self.params.last_chars :].lower()
         return float(any(phrase in tail for phrase in self.params.phrases))
