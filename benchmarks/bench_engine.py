@@ -32,7 +32,7 @@ from rewardkit.engine import default_workers  # noqa: E402
 from rewardkit.plugins import get_registry  # noqa: E402
 from rewardkit.recipe import loads_recipe  # noqa: E402
 from rewardkit.reward import samples_from_trl  # noqa: E402
-from rewardkit.trl import compile_recipe  # noqa: E402
+from rewardkit.runtime import compile_recipe  # noqa: E402
 
 
 def recipe(rewards: str, engine: str = "{}") -> Any:
@@ -83,7 +83,7 @@ def bench_overhead(quick: bool) -> dict[str, Any]:
     for name in ("format.tags", "bench.answer", "bench.format"):
         direct = get_registry().reward(name).build()
         compiled = compile_recipe(recipe(f"  - {{reward: {name}, isolation: inline}}\n"))
-        via_recipe, leaf, engine = compiled.funcs[0], compiled.funcs[0].node.leaves[0], compiled.engine
+        via_recipe, leaf, engine = compiled.funcs[0], compiled.funcs[0].leaves[0], compiled.engine
         assert direct(**kwargs) == via_recipe(**kwargs)
         times = interleaved(
             {

@@ -42,10 +42,10 @@ import bench_rewards  # noqa: E402
 from _report import publish  # noqa: E402
 
 from rewardkit.recipe import loads_recipe  # noqa: E402
+from rewardkit.runtime import compile_recipe  # noqa: E402
 from rewardkit.train.arith import generate  # noqa: E402
 from rewardkit.train.config import TinyModelSettings  # noqa: E402
 from rewardkit.train.tiny import build_model, build_tokenizer  # noqa: E402
-from rewardkit.trl import compile_recipe  # noqa: E402
 
 WEIGHTS = [0.25, 1.0]
 VARIANTS = ("trl", "rewardkit", "rewardkit-async", "rewardkit-process")

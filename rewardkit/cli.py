@@ -99,9 +99,9 @@ def guard(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from rewardkit.compose import RewardRaised
         from rewardkit.plugins import PluginLoadError
         from rewardkit.registry import RegistryError, UnknownNameError
+        from rewardkit.runtime import RewardRaised
 
         try:
             return func(*args, **kwargs)
@@ -233,7 +233,7 @@ def check(recipe_path: str, overrides: tuple[str, ...], dataset: str | None) -> 
     recipe = load_or_exit(recipe_path, overrides)
     if recipe.train is not None:
         _check_trainer_keys(recipe, recipe_path)
-    from rewardkit.trl import compile_recipe
+    from rewardkit.runtime import compile_recipe
 
     compiled = compile_recipe(recipe)
     out = console()
@@ -243,9 +243,9 @@ def check(recipe_path: str, overrides: tuple[str, ...], dataset: str | None) -> 
     for func in compiled.funcs:
         node = func.node
         weight = node.weight if not hasattr(node.weight, "at") else f"schedule {node.weight.start}->{node.weight.end}"
-        isolation = ", ".join(sorted({leaf.isolation for leaf in node.leaves}))
-        rewards_used = " | ".join(leaf.blueprint.reward for leaf in node.leaves)
-        table.add_row(func.__name__, rewards_used, str(weight), isolation, str(node.leaves[0].timeout_s))
+        isolation = ", ".join(sorted({leaf.isolation for leaf in func.leaves}))
+        rewards_used = " | ".join(leaf.reward_name for leaf in func.leaves)
+        table.add_row(func.__name__, rewards_used, str(weight), isolation, str(func.leaves[0].timeout_s))
     out.print(table)
     if dataset:
         _check_dataset_columns(recipe, Path(dataset))
@@ -310,8 +310,8 @@ def _check_dataset_columns(recipe: Any, dataset: Path) -> None:
 @guard
 def score(recipe_path: str, rows_path: str, fmt: str, explain: bool, overrides: tuple[str, ...]) -> None:
     """Score completions from a JSONL file (completion, optional prompt/id, columns)."""
+    from rewardkit.runtime import compile_recipe
     from rewardkit.score import RowsError, read_rows, score_rows
-    from rewardkit.trl import compile_recipe
 
     recipe = load_or_exit(recipe_path, overrides)
     try:

@@ -18,20 +18,79 @@ from __future__ import annotations
 import os
 import pickle
 import threading
-import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from rewardkit.compose import Leaf, Scored
-from rewardkit.outcome import Outcome
 from rewardkit.recipe import EngineSettings
-from rewardkit.reward import Reward, Sample
-from rewardkit.workers import Job, WorkerPool, failure_outcome
+from rewardkit.reward import Reward, Sample, Scored, run_reward
+from rewardkit.workers import WorkerPool
 
 SLOWEST_KEPT = 5
 LATENCIES_KEPT = 10_000  # the latest latencies only: memory stays bounded over a long run
+
+
+@dataclass(eq=False)
+class Leaf:
+    """One reward to run: how to build it (here or in a worker process), where to run it, how long it may take.
+
+    Pickling a leaf (to a worker, or with TRL's reward functions to another process) carries its name,
+    params and local plugins, from which the reward is rebuilt there, plus the pickled reward itself as
+    a fallback for rewards the registry there does not know (registered at run time, in tests).
+    """
+
+    key: str  # the name its counters and latencies are kept under ("format", "answer/gate", ...)
+    reward_name: str
+    params: dict[str, Any]
+    isolation: str  # "inline" or "process" (``auto`` is resolved when compiling)
+    timeout_s: float
+    plugins: tuple[str, ...] = ()
+    base_dir: str = "."
+    built: Reward | None = field(default=None, repr=False)
+    _fallback: bytes | None = field(default=None, repr=False)
+
+    @property
+    def reward(self) -> Reward:
+        if self.built is None:
+            self.built = self.build()
+        return self.built
+
+    @property
+    def cache_key(self) -> str:
+        """What worker processes cache the built reward under: equal leaves share one build."""
+        return repr((self.reward_name, self.params, self.plugins, self.base_dir))
+
+    def build(self) -> Reward:
+        """Build the reward from its name and params (loading the recipe's local plugins first)."""
+        from rewardkit.plugins import get_registry, load_local_plugins
+
+        try:
+            if self.plugins:
+                load_local_plugins(list(self.plugins), Path(self.base_dir))
+            reward = get_registry().build(self.reward_name, self.params)
+        except Exception:
+            if not self._fallback:  # b"": the reward could not be pickled
+                raise
+            reward = pickle.loads(self._fallback)
+        reward.__name__ = self.key.split("/", 1)[0]
+        return reward
+
+    def __getstate__(self) -> dict[str, Any]:
+        if self._fallback is None and self.built is not None:
+            try:
+                self._fallback = pickle.dumps(self.built)
+            except Exception:  # noqa: BLE001 - an unpicklable reward relies on being rebuilt by name
+                self._fallback = b""
+        return {**self.__dict__, "built": None}
+
+
+def percentile(ordered: Sequence[float], q: float) -> float:
+    """The ``q`` quantile (0..1) of already sorted values, nearest rank; 0.0 for none."""
+    if not ordered:
+        return 0.0
+    return ordered[min(len(ordered) - 1, int(q * (len(ordered) - 1) + 0.5))]
 
 
 @dataclass
@@ -72,10 +131,7 @@ class RewardStats:
         return sum(self.counts.values())
 
     def percentile(self, q: float) -> float:
-        if not self.latencies_ms:
-            return 0.0
-        ordered = sorted(self.latencies_ms)
-        return ordered[min(len(ordered) - 1, int(q * (len(ordered) - 1) + 0.5))]
+        return percentile(sorted(self.latencies_ms), q)
 
     def summary(self) -> dict[str, Any]:
         total = self.total or 1
@@ -156,7 +212,6 @@ class Engine:
         self.stats: dict[str, RewardStats] = {}
         self._lock = threading.Lock()
         self._pool: WorkerPool | None = None
-        self._pickles: dict[str, bytes | None] = {}
 
     def run(self, leaf: Leaf, samples: Sequence[Sample]) -> list[Scored]:
         """One :class:`Scored` per sample, in order. Identical samples are scored once."""
@@ -167,7 +222,7 @@ class Engine:
         # Distinct completions cannot be duplicates: that common case costs one set, no keys.
         if self.settings.dedupe and len({s.completion for s in samples}) < len(samples):
             order, todo = _unique(samples)
-        scored = self._run_process(leaf, todo) if leaf.isolation == "process" else self._run_inline(leaf.reward, todo)
+        scored = self._run_process(leaf, todo) if leaf.isolation == "process" else run_reward(leaf.reward, todo)
         with self._lock:
             stats = self.stats.get(leaf.key)
             if stats is None:
@@ -175,44 +230,8 @@ class Engine:
             stats.record_batch(todo, scored)
         return scored if order is None else [scored[i] for i in order]
 
-    def _run_inline(self, reward: Reward, samples: Sequence[Sample]) -> list[Scored]:
-        clock = time.perf_counter
-        if type(reward).score_batch is not Reward.score_batch:  # a batched reward: time shared evenly
-            start = clock()
-            try:
-                outcomes = [Outcome.coerce(o) for o in reward.score_batch(samples)]
-                if len(outcomes) != len(samples):
-                    raise ValueError(f"score_batch returned {len(outcomes)} outcomes for {len(samples)} samples")
-            except (Exception, SystemExit) as exc:  # noqa: BLE001 - one failure for the whole batch
-                outcomes = [failure_outcome(exc)] * len(samples)
-            each = (clock() - start) * 1000 / len(samples)
-            return [Scored(o, each) for o in outcomes]
-        results: list[Scored] = []
-        score, coerce, append, scored = reward.score, Outcome.coerce, results.append, Scored._make  # _make: no Python frame
-        start = clock()
-        for sample in samples:
-            try:
-                outcome = coerce(score(sample))
-            except (Exception, SystemExit) as exc:  # noqa: BLE001 - a reward's bug is that sample's error
-                outcome = failure_outcome(exc)
-            end = clock()  # one clock read per sample: each sample's time starts where the last one ended
-            append(scored((outcome, (end - start) * 1000)))
-            start = end
-        return results
-
     def _run_process(self, leaf: Leaf, samples: Sequence[Sample]) -> list[Scored]:
-        key = repr(leaf.blueprint)
-        job = Job(key, leaf.blueprint, self._reward_pickle(key, leaf.reward), leaf.timeout_s)
-        return [Scored(outcome, ms) for outcome, ms in self.pool.run(job, samples)]
-
-    def _reward_pickle(self, key: str, reward: Reward) -> bytes | None:
-        """The built reward, pickled once: workers use it when they cannot rebuild from the blueprint."""
-        if key not in self._pickles:
-            try:
-                self._pickles[key] = pickle.dumps(reward)
-            except Exception:  # noqa: BLE001 - unpicklable rewards rely on the blueprint alone
-                self._pickles[key] = None
-        return self._pickles[key]
+        return [Scored(outcome, ms) for outcome, ms in self.pool.run(leaf, samples)]
 
     @property
     def pool(self) -> WorkerPool:

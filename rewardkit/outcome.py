@@ -64,3 +64,21 @@ class Outcome:
     def label(self) -> str:
         """``ok``, ``skip`` or ``error:<kind>``: the form used in counters and ``score`` output."""
         return f"error:{self.kind.value}" if self.kind is not None else self.status
+
+
+def plain(value: Any, depth: int = 0) -> Any:
+    """A JSON-ready, picklable copy of a details value: containers kept, other objects as (short) text.
+
+    Details may hold sympy objects or open handles; workers send and ``score`` writes this form.
+    Non-finite floats become ``None`` (JSON has no NaN).
+    """
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if depth < 8 and isinstance(value, dict):
+        return {str(k): plain(v, depth + 1) for k, v in value.items()}
+    if depth < 8 and isinstance(value, (list, tuple)):
+        return [plain(v, depth + 1) for v in value]
+    text = repr(value) if not isinstance(value, (list, tuple, dict)) else str(value)
+    return text[:1000]

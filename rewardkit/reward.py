@@ -8,10 +8,11 @@ without a recipe; inside a recipe, the engine calls ``score_batch`` with isolati
 
 from __future__ import annotations
 
+import time
 import traceback
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Generic, TypeVar, get_args, get_origin
+from typing import Any, ClassVar, Generic, NamedTuple, TypeVar, get_args, get_origin
 
 from rewardkit.outcome import ErrorKind, Outcome
 from rewardkit.params import NoParams, RewardParams
@@ -109,6 +110,78 @@ def default_policy_value(outcome: Outcome) -> float | None:
     return 0.0
 
 
+class Scored(NamedTuple):
+    """A reward's outcome for one sample, with the time the reward itself spent on it.
+
+    A named tuple, not a frozen dataclass: one is made per completion per reward per step, and a
+    frozen dataclass costs as much to build as a cheap reward's whole engine overhead budget.
+    """
+
+    outcome: Outcome
+    elapsed_ms: float = 0.0
+
+
+# --------------------------------------------------------------------------- the one scoring path
+# Direct calls, the inline engine, the worker processes and wrapped TRL functions all score through
+# `score_one`/`run_reward`, so a reward's failure gets the same error kind wherever it runs.
+
+
+def failure_outcome(exc: BaseException) -> Outcome:
+    """The error outcome for what a reward raised: ``MemoryError`` is a crash, anything else an exception."""
+    if isinstance(exc, MemoryError):
+        return Outcome.error(ErrorKind.CRASH, "out of memory (MemoryError)")
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" at {frames[-1].filename}:{frames[-1].lineno}" if frames else ""
+    return Outcome.error(ErrorKind.EXCEPTION, f"{type(exc).__name__}: {exc}{where}")
+
+
+def is_batched(reward: Reward) -> bool:
+    """Whether the reward scores whole batches (overrides ``score_batch``) rather than one sample at a time."""
+    return type(reward).score_batch is not Reward.score_batch
+
+
+def score_one(reward: Reward, sample: Sample) -> Outcome:
+    """One sample's outcome; whatever the reward raises (even ``sys.exit()``) becomes that sample's error."""
+    try:
+        if is_batched(reward):
+            return Outcome.coerce(reward.score_batch([sample])[0])
+        return Outcome.coerce(reward.score(sample))
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - a reward's bug is that sample's error
+        return failure_outcome(exc)
+
+
+def run_reward(reward: Reward, samples: Sequence[Sample]) -> list[Scored]:
+    """Every sample's outcome and time, in order. A batched reward gets the batch at once (time shared evenly).
+
+    A batched reward that raises, or returns the wrong number of outcomes, fails every sample of the batch.
+    """
+    if not samples:
+        return []
+    clock = time.perf_counter
+    if is_batched(reward):
+        start = clock()
+        try:
+            outcomes = [Outcome.coerce(o) for o in reward.score_batch(samples)]
+            if len(outcomes) != len(samples):
+                raise ValueError(f"score_batch returned {len(outcomes)} outcomes for {len(samples)} samples")
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 - one failure for the whole batch
+            outcomes = [failure_outcome(exc)] * len(samples)
+        each = (clock() - start) * 1000 / len(samples)
+        return [Scored(o, each) for o in outcomes]
+    results: list[Scored] = []
+    score, coerce, append, make = reward.score, Outcome.coerce, results.append, Scored._make  # _make: no Python frame
+    start = clock()
+    for sample in samples:
+        try:
+            outcome = coerce(score(sample))
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 - a reward's bug is that sample's error
+            outcome = failure_outcome(exc)
+        end = clock()  # one clock read per sample: each sample's time starts where the last one ended
+        append(make((outcome, (end - start) * 1000)))
+        start = end
+    return results
+
+
 class Reward(Generic[P]):
     """Base class of rewardkit rewards.
 
@@ -140,15 +213,9 @@ class Reward(Generic[P]):
     def score(self, sample: Sample) -> Outcome | float | None:
         raise NotImplementedError(f"{type(self).__name__} must implement score() or score_batch()")
 
-    def score_batch(self, samples: Sequence[Sample]) -> list[Outcome]:
-        """Score every sample; an exception from one sample becomes that sample's error outcome."""
-        outcomes = []
-        for sample in samples:
-            try:
-                outcomes.append(Outcome.coerce(self.score(sample)))
-            except Exception as exc:  # noqa: BLE001 - a reward's bug must not take the batch down
-                outcomes.append(exception_outcome(exc))
-        return outcomes
+    def score_batch(self, samples: Sequence[Sample]) -> Sequence[Outcome | float | None]:
+        """Score every sample (override to score a whole batch at once); one sample's exception is its error."""
+        return [scored.outcome for scored in run_reward(self, samples)]
 
     def __call__(
         self,
@@ -159,17 +226,10 @@ class Reward(Generic[P]):
     ) -> list[float | None]:
         """TRL's reward-function contract, for using this reward without a recipe."""
         samples = samples_from_trl(prompts, completions or [], completion_ids, **kwargs)
-        return [default_policy_value(outcome) for outcome in self.score_batch(samples)]
+        return [default_policy_value(scored.outcome) for scored in run_reward(self, samples)]
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.params!r})"
-
-
-def exception_outcome(exc: BaseException) -> Outcome:
-    """The error outcome for an exception raised by a reward, with the last frame for the log."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    where = f" at {frames[-1].filename}:{frames[-1].lineno}" if frames else ""
-    return Outcome.error(ErrorKind.EXCEPTION, f"{type(exc).__name__}: {exc}{where}")
 
 
 class CallableReward(Reward[NoParams]):
@@ -183,18 +243,15 @@ class CallableReward(Reward[NoParams]):
         self.func = func
         self.__name__ = getattr(func, "__name__", type(func).__name__)
 
-    def score_batch(self, samples: Sequence[Sample]) -> list[Outcome]:
+    def score_batch(self, samples: Sequence[Sample]) -> Sequence[Outcome | float | None]:
+        """The wrapped function on the whole batch; what it raises is classified by :func:`run_reward`."""
         columns: dict[str, list[Any]] = {}
         for key in samples[0].columns if samples else ():
             columns[key] = [s.columns.get(key) for s in samples]
         ids = [s.completion_ids for s in samples] if samples and samples[0].completion_ids is not None else None
-        try:
-            values = self.func(
-                prompts=[s.prompt for s in samples], completions=[s.completion for s in samples], completion_ids=ids, **columns
-            )
-        except Exception as exc:  # noqa: BLE001
-            return [exception_outcome(exc)] * len(samples)
+        values = self.func(
+            prompts=[s.prompt for s in samples], completions=[s.completion for s in samples], completion_ids=ids, **columns
+        )
         if len(values) != len(samples):
-            msg = f"{self.__name__} returned {len(values)} values for {len(samples)} completions"
-            return [Outcome.error(ErrorKind.EXCEPTION, msg)] * len(samples)
-        return [Outcome.coerce(v) for v in values]
+            raise ValueError(f"{self.__name__} returned {len(values)} values for {len(samples)} completions")
+        return list(values)

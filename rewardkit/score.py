@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rewardkit.outcome import plain
 from rewardkit.recipe import Recipe
 from rewardkit.reward import Sample, message_text
-from rewardkit.trl import CompiledRecipe, compile_recipe
+from rewardkit.runtime import CompiledRecipe, compile_recipe
 
 
 @dataclass
@@ -64,23 +65,26 @@ def score_samples(
     own = compiled is None
     compiled = compiled or compile_recipe(recipe)
     try:
-        per_func = [func.evaluate(samples, step) for func in compiled.funcs]
+        per_func = [func.evaluate(samples) for func in compiled.funcs]
+        per_values = [func.values(scored, step) for func, scored in zip(compiled.funcs, per_func, strict=True)]
     finally:
         if own:
             compiled.close()
+    ids_ = compiled.ids
+    weights = compiled.weights
     rows = []
     for i in range(len(samples)):
-        results = {func.__name__: column[i] for func, column in zip(compiled.funcs, per_func, strict=True)}
-        values = [results[name].value for name in compiled.ids]
+        scored = [column[i] for column in per_func]
+        values = [column[i] for column in per_values]
         rows.append(
             RowResult(
                 id=ids[i] if ids is not None else i,
-                total=weighted_total(values, compiled.weights),
-                rewards={name: r.value for name, r in results.items()},
-                outcomes={name: r.outcome.label for name, r in results.items()},
-                elapsed_ms={name: r.elapsed_ms for name, r in results.items()},
-                details={name: _jsonable(r.outcome.details) for name, r in results.items()},
-                messages={name: r.outcome.message for name, r in results.items() if r.outcome.message},
+                total=weighted_total(values, weights),
+                rewards=dict(zip(ids_, values, strict=True)),
+                outcomes={name: s.outcome.label for name, s in zip(ids_, scored, strict=True)},
+                elapsed_ms={name: s.elapsed_ms for name, s in zip(ids_, scored, strict=True)},
+                details={name: plain(s.outcome.details) for name, s in zip(ids_, scored, strict=True)},
+                messages={name: s.outcome.message for name, s in zip(ids_, scored, strict=True) if s.outcome.message},
             )
         )
     return rows
@@ -126,13 +130,3 @@ def score_rows(recipe: Recipe, rows: Iterable[dict[str, Any]], compiled: Compile
     samples = [sample_from_row(r) for r in rows]
     ids = [r.get("id", i) for i, r in enumerate(rows)]
     return score_samples(recipe, samples, ids, compiled=compiled)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    return str(value)

@@ -7,7 +7,7 @@ training script. Parent and worker talk over a socket pair with ``multiprocessin
 framing (length-prefixed pickles), one task (a chunk of samples for one reward) at a time::
 
     parent -> worker   ("init", sys_path, memory_mb)                                    once, first
-    parent -> worker   ("task", seq, key, blueprint, reward_pickle, [(index, sample), ...], timeout_s)
+    parent -> worker   ("task", seq, key, leaf or None, [(index, sample), ...], timeout_s)      the leaf once per worker
     worker -> parent   ("results", [(index, outcome, elapsed_ms), ...], done)           in order
     worker -> parent   ("build_error", message)                                         instead of results
     parent -> worker   ("stop",)
@@ -44,10 +44,10 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
-from typing import Any
+from typing import Any, Protocol
 
-from rewardkit.outcome import ErrorKind, Outcome
-from rewardkit.reward import Reward, Sample, exception_outcome
+from rewardkit.outcome import ErrorKind, Outcome, plain
+from rewardkit.reward import Reward, Sample, failure_outcome, score_one
 
 BUILD_TIMEOUT_S = 120.0  # starting a worker and building a reward (imports) on a busy machine
 MAX_CHUNK = 32  # samples per task message; smaller chunks balance better, larger ones cost fewer messages
@@ -103,28 +103,7 @@ class Board:
             self.buffer.close()
 
 
-# --------------------------------------------------------------------------- scoring one sample
-
-
-def score_one(reward: Reward, sample: Sample) -> Outcome:
-    """One sample's outcome; exceptions become error outcomes, running out of memory a crash."""
-    try:
-        if _overrides_score_batch(reward):
-            return Outcome.coerce(reward.score_batch([sample])[0])
-        return Outcome.coerce(reward.score(sample))
-    except (Exception, SystemExit) as exc:  # noqa: BLE001 - a reward's bug, even sys.exit(), is that sample's error
-        return failure_outcome(exc)
-
-
-def failure_outcome(exc: BaseException) -> Outcome:
-    """The error outcome for what a reward raised: ``MemoryError`` is a crash, anything else an exception."""
-    if isinstance(exc, MemoryError):
-        return Outcome.error(ErrorKind.CRASH, "out of memory (MemoryError)")
-    return exception_outcome(exc)
-
-
-def _overrides_score_batch(reward: Reward) -> bool:
-    return type(reward).score_batch is not Reward.score_batch
+# --------------------------------------------------------------------------- timeouts
 
 
 def kill_grace(timeout_s: float) -> float:
@@ -170,13 +149,13 @@ def _serve(conn: Connection, board: Board) -> None:  # pragma: no cover - runs i
             return
         if message[0] == "stop":
             return
-        _, seq, key, blueprint, reward_pickle, items, timeout_s = message
+        _, seq, key, leaf, items, timeout_s = message
         reward = rewards.get(key)
         if reward is None:
             try:
-                reward = rewards[key] = _build(blueprint, reward_pickle)
+                reward = rewards[key] = leaf.build()
             except Exception as exc:  # noqa: BLE001 - reported to the parent as every sample's error
-                conn.send(("build_error", f"cannot build the reward in a worker: {exception_outcome(exc).message}"))
+                conn.send(("build_error", f"cannot build the reward in a worker: {failure_outcome(exc).message}"))
                 continue
         limit_ms = timeout_s * 1000
         bundle: list[tuple[int, Outcome, float]] = []
@@ -195,16 +174,6 @@ def _serve(conn: Connection, board: Board) -> None:  # pragma: no cover - runs i
                 bundle, last_sent = [], time.monotonic()
 
 
-def _build(blueprint: Any, reward_pickle: bytes | None) -> Reward:
-    """Build from the blueprint (name, params, local plugins); fall back to the parent's pickled reward."""
-    try:
-        return blueprint.build()
-    except Exception:
-        if reward_pickle is None:
-            raise
-        return pickle.loads(reward_pickle)
-
-
 def _send_results(conn: Connection, bundle: list[tuple[int, Outcome, float]], done: bool) -> None:
     try:
         conn.send(("results", bundle, done))
@@ -214,15 +183,7 @@ def _send_results(conn: Connection, bundle: list[tuple[int, Outcome, float]], do
 
 def _portable(outcome: Outcome) -> Outcome:
     """``outcome`` with details that pickle (a reward may put sympy objects or open handles there)."""
-    details = {k: _plain(v) for k, v in outcome.details.items()}
-    return Outcome(outcome.status, outcome.score, outcome.kind, outcome.message, details)
-
-
-def _plain(value: Any) -> Any:
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    text = repr(value) if not isinstance(value, (list, tuple, dict)) else str(value)
-    return text[:1000]
+    return Outcome(outcome.status, outcome.score, outcome.kind, outcome.message, plain(outcome.details))
 
 
 def _die_with_parent() -> None:  # pragma: no cover - Linux only, runs in the child
@@ -277,14 +238,15 @@ def _address_space_bytes() -> int:
 # --------------------------------------------------------------------------- the parent side
 
 
-@dataclass(frozen=True)
-class Job:
-    """One reward to run on samples in workers: how to build it there and how long each sample may take."""
+class Job(Protocol):
+    """What the pool runs: a :class:`~rewardkit.engine.Leaf` (picklable; ``build()`` makes the reward in a worker)."""
 
-    key: str  # what workers cache the built reward under (the blueprint's repr)
-    blueprint: Any
-    reward_pickle: bytes | None
     timeout_s: float
+
+    @property
+    def cache_key(self) -> str: ...
+
+    def build(self) -> Reward: ...
 
 
 @dataclass(eq=False)
@@ -506,14 +468,13 @@ class WorkerPool:
             return
         size = max(1, min(MAX_CHUNK, -(-len(state.pending) // (2 * self.size))))
         items = [state.pending.popleft() for _ in range(min(size, len(state.pending)))]
-        first = job.key not in worker.known
+        first = job.cache_key not in worker.known
         worker.seq += 1
         message = (
             "task",
             worker.seq,
-            job.key,
-            job.blueprint if first else None,
-            job.reward_pickle if first else None,
+            job.cache_key,
+            job if first else None,
             [(i, state.samples[i]) for i in items],
             job.timeout_s,
         )
@@ -523,7 +484,7 @@ class WorkerPool:
             self._lost(state, worker, items)
             return
         state.held[worker] = _Assignment(items, worker.seq, time.monotonic(), first)
-        worker.known.add(job.key)
+        worker.known.add(job.cache_key)
 
     def _lost(self, state: _Run, worker: _Worker, items: list[int]) -> None:
         """A worker died outside any sample: its items go back to the queue, a bounded number of times."""

@@ -175,9 +175,9 @@ class Run:
     # ---- phases
     def prepare(self) -> None:
         """Data, model folder, tokenizer, compiled rewards and the GRPO arguments."""
+        from rewardkit.runtime import compile_recipe
         from rewardkit.train.data import load_splits
         from rewardkit.train.model import has_cuda, load_tokenizer
-        from rewardkit.trl import compile_recipe
 
         check_settings(self.recipe, self.settings)
         quiet_libraries()

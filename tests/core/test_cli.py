@@ -136,7 +136,7 @@ def test_check_ok_and_dataset_columns(project):
 
 
 def test_core_import_does_not_import_torch():
-    code = "import sys, rewardkit, rewardkit.cli, rewardkit.trl, rewardkit.score, rewardkit.plugins as p; p.get_registry(); print('torch' in sys.modules, 'trl' in sys.modules)"
+    code = "import sys, rewardkit, rewardkit.cli, rewardkit.runtime, rewardkit.score, rewardkit.plugins as p; p.get_registry(); print('torch' in sys.modules, 'trl' in sys.modules)"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.stdout.split() == ["False", "False"], proc.stderr
 

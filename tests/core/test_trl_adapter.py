@@ -7,9 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from rewardkit.compose import RewardRaised
 from rewardkit.recipe import load_recipe
-from rewardkit.trl import compile_recipe
+from rewardkit.runtime import RewardRaised, compile_recipe
 
 TOY = Path(__file__).with_name("toy_rewards.py")
 

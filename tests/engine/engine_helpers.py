@@ -9,9 +9,10 @@ from pathlib import Path
 import psutil
 import yaml
 
-from rewardkit.compose import Leaf, compile_nodes
+from rewardkit.engine import Leaf
 from rewardkit.recipe import Recipe, loads_recipe
 from rewardkit.reward import Sample
+from rewardkit.runtime import compile_recipe
 
 HERE = Path(__file__).parent
 TIMEOUT_S = 0.5
@@ -31,7 +32,7 @@ def fault_recipe(rewards: str, engine: str = "") -> Recipe:
 
 def leaf(reward: str, isolation: str = "auto", engine: str = "") -> Leaf:
     recipe = fault_recipe(f"  - {{reward: {reward}, isolation: {isolation}}}\n", engine)
-    return compile_nodes(recipe)[0].leaves[0]
+    return compile_recipe(recipe).funcs[0].leaves[0]
 
 
 def samples(*texts: str) -> list[Sample]:

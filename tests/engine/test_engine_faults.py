@@ -11,10 +11,9 @@ import time
 import pytest
 from engine_helpers import LIMIT_MS, TIMEOUT_S, assert_no_orphans, fault_recipe, leaf, samples
 
-from rewardkit.compose import RewardRaised
 from rewardkit.engine import Engine
+from rewardkit.runtime import RewardRaised, compile_recipe
 from rewardkit.score import score_samples
-from rewardkit.trl import compile_recipe
 
 FAULTS = [
     ("raise", "error:exception", "ValueError: injected failure"),

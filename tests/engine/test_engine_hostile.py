@@ -15,11 +15,11 @@ from engine_helpers import assert_no_orphans
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rewardkit.compose import Blueprint, Leaf, resolve_isolation
-from rewardkit.engine import Engine
+from rewardkit.engine import Engine, Leaf
 from rewardkit.plugins import get_registry
 from rewardkit.recipe import EngineSettings
 from rewardkit.reward import Sample
+from rewardkit.runtime import resolve_isolation
 
 LIMIT_S = 2.0
 SENTINEL = Path(os.environ.get("TMPDIR", "/tmp")) / f"rewardkit-pwned-{os.getpid()}"
@@ -67,7 +67,7 @@ def builtin_leaves(timeout_s: float, isolation: str = "auto") -> list[Leaf]:
             reward = spec.build()
         except Exception:  # noqa: BLE001 - required params: nothing to try with defaults
             continue
-        leaves.append(Leaf(name, reward, Blueprint(name, {}), resolve_isolation(isolation, reward), timeout_s))
+        leaves.append(Leaf(name, name, {}, resolve_isolation(isolation, reward), timeout_s, built=reward))
     return leaves
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from rewardkit import NoParams, Outcome, Reward, Sample
-from rewardkit.compose import Blueprint, Leaf, Scored
-from rewardkit.engine import Engine, RewardStats
+from rewardkit.engine import Engine, Leaf, RewardStats
 from rewardkit.recipe import EngineSettings
+from rewardkit.reward import Scored
 
 
 class Counting(Reward[NoParams]):
@@ -38,7 +38,7 @@ class Batched(Reward[NoParams]):
 
 
 def inline(reward: Reward, key: str = "r") -> Leaf:
-    return Leaf(key, reward, Blueprint("test.inline", {}), "inline", 1.0)
+    return Leaf(key, "test.inline", {}, "inline", 1.0, built=reward)
 
 
 def test_duplicates_are_scored_once_and_mapped_back():

@@ -14,8 +14,7 @@ import psutil
 import pytest
 from engine_helpers import HERE, assert_no_orphans, fault_recipe, leaf, samples
 
-from rewardkit.compose import Blueprint, Leaf
-from rewardkit.engine import Engine
+from rewardkit.engine import Engine, Leaf
 from rewardkit.plugins import import_local_plugin, register_plugin
 
 
@@ -108,7 +107,7 @@ def test_a_worker_killed_while_idle_is_replaced_silently(engine):
 def test_a_reward_workers_cannot_rebuild_is_an_error_outcome(engine):
     built = leaf("fault.cheap").reward
     built.hook = lambda: None  # closures do not pickle
-    broken = Leaf("broken", built, Blueprint("fault.missing", {}), "process", 0.5)
+    broken = Leaf("broken", "fault.missing", {}, "process", 0.5, built=built)
     scored = engine.run(broken, samples("x", "y"))
     assert [s.outcome.label for s in scored] == ["error:exception"] * 2
     assert "cannot build the reward in a worker" in scored[0].outcome.message
@@ -120,7 +119,7 @@ def test_workers_fall_back_to_the_pickled_reward(engine):
     from rewardkit.plugins import get_registry
 
     reward = get_registry().reward("fault.pid").build()
-    orphan_blueprint = Leaf("runtime", reward, Blueprint("fault.pid", {}), "process", 0.5)
+    orphan_blueprint = Leaf("runtime", "fault.pid", {}, "process", 0.5, built=reward)
     scored = engine.run(orphan_blueprint, samples("p"))
     assert scored[0].outcome.status == "ok" and scored[0].outcome.score != os.getpid()
 
@@ -129,7 +128,7 @@ SCRIPT = """
 import sys, time
 from pathlib import Path
 from rewardkit.recipe import loads_recipe
-from rewardkit.trl import compile_recipe
+from rewardkit.runtime import compile_recipe
 recipe = loads_recipe(
     "plugins: [./faulty_rewards.py]\\nengine: {{timeout_s: 60, workers: 2}}\\nrewards:\\n  - {{reward: fault.inject}}\\n",
     base_dir=Path({here!r}),

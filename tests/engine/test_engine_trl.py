@@ -8,7 +8,7 @@ import pickle
 
 from engine_helpers import assert_no_orphans, fault_recipe
 
-from rewardkit.trl import compile_recipe
+from rewardkit.runtime import compile_recipe
 
 RECIPE = "  - {id: judge, reward: fault.inject, weight: 1.0}\n  - {id: len, reward: fault.cheap, weight: 0.5}\n"
 

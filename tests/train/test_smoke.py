@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from rewardkit.recipe import load_recipe
+from rewardkit.runtime import compile_recipe
 from rewardkit.train.report import REPORT_KEYS
-from rewardkit.trl import compile_recipe
 
 # transformers 5 deprecation chatter from inside peft/TRL, about a flag these tests never set
 pytestmark = pytest.mark.filterwarnings("ignore:.*gradient_checkpointing.*:FutureWarning")
