@@ -71,8 +71,8 @@ def column_params(compiled: Any) -> list[tuple[tuple[Any, ...], str]]:
     """``(key path, column)`` for every reward param (defaults included) that names a dataset column."""
     found = []
     for i, func in enumerate(compiled.funcs):
-        for leaf in getattr(getattr(func, "node", None), "leaves", []):
-            params = leaf.params.model_dump()
+        for leaf in getattr(func, "leaves", []):
+            params = leaf.reward.params.model_dump()
             for key in COLUMN_PARAMS:
                 if isinstance(params.get(key), str):
                     found.append((("rewards", i, "params", key), params[key]))
@@ -80,8 +80,8 @@ def column_params(compiled: Any) -> list[tuple[tuple[Any, ...], str]]:
 
 
 def _uses_gold(func: Any) -> bool:
-    leaves = getattr(getattr(func, "node", None), "leaves", [])
-    return any(isinstance(leaf.params.model_dump().get(k), str) for leaf in leaves for k in COLUMN_PARAMS)
+    leaves = getattr(func, "leaves", [])
+    return any(isinstance(leaf.reward.params.model_dump().get(k), str) for leaf in leaves for k in COLUMN_PARAMS)
 
 
 def _full_marks(value: float | None) -> bool:
