@@ -5,11 +5,12 @@ One job per module, in data-flow order:
 - :mod:`~rewardkit.recipe.models`: the pydantic models (engine settings, weights, policies, nodes, :class:`Recipe`);
 - :mod:`~rewardkit.recipe.errors`: :class:`RecipeIssue`, :class:`RecipeError`, pydantic errors -> ``file:line`` issues;
 - :mod:`~rewardkit.recipe.merge`: ``extends`` (child keys override, ``rewards`` merge by ``id``), ``--set`` overrides;
-- :mod:`~rewardkit.recipe.validate`: the validation passes;
+- :mod:`~rewardkit.recipe.validate`: the validation passes, the injected section models;
 - :mod:`~rewardkit.recipe.load`: :func:`load_recipe` / :func:`loads_recipe`, the entry points.
 
 Every error carries ``file:line`` and the dotted key path, e.g.
 ``recipes/vi-math.yaml:12: rewards.1.params.locale: Input should be 'en', 'vi' or 'auto'``.
+The core never imports the training layer: callers pass its section model (``sections={"train": TrainSettings}``).
 """
 
 from rewardkit.recipe.errors import RecipeError, RecipeIssue, dotted
@@ -36,12 +37,13 @@ from rewardkit.recipe.models import (
     Weight,
     WeightSchedule,
 )
-from rewardkit.recipe.validate import validate_located
+from rewardkit.recipe.validate import SECTION_FIELDS, Sections, validate_located
 
 __all__ = [
     "DEFAULT_POLICY",
     "ID_PATTERN",
     "NODE_KINDS",
+    "SECTION_FIELDS",
     "ClipNode",
     "Condition",
     "EngineSettings",
@@ -57,6 +59,7 @@ __all__ = [
     "RewardEntry",
     "RewardRef",
     "Scalar",
+    "Sections",
     "ValuePolicy",
     "Weight",
     "WeightSchedule",

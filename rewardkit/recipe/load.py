@@ -8,7 +8,7 @@ from pathlib import Path
 from rewardkit.recipe.errors import RecipeError, RecipeIssue
 from rewardkit.recipe.merge import apply_override, load_with_parents, resolve_extends
 from rewardkit.recipe.models import Recipe
-from rewardkit.recipe.validate import validate_located
+from rewardkit.recipe.validate import Sections, check_sections, validate_located
 from rewardkit.registry import Registry
 from rewardkit.yamlsource import Where, YamlSyntaxError, display_path, parse_located
 
@@ -17,12 +17,17 @@ def load_recipe(
     path: str | Path,
     overrides: Sequence[str] = (),
     registry: Registry | None = None,
+    *,
+    sections: Sections | None = None,
 ) -> Recipe:
     """Load, merge (``extends``), override (``key.path=value``), validate and resolve a recipe file.
 
-    ``registry`` resolves reward names (default: the process's plugin registry). Raises :class:`RecipeError`
-    listing every problem.
+    ``registry`` resolves reward names (default: the process's plugin registry). ``sections`` gives models
+    for top-level sections the caller understands, e.g. ``{"train": TrainSettings}``: such a section is
+    validated by its model (errors reported with all others) and ``recipe.<name>`` is the model instance;
+    a section not named stays raw data. Raises :class:`RecipeError` listing every problem.
     """
+    check_sections(sections)
     path = Path(path)
     try:
         located = load_with_parents(path.resolve(), [], display_path(path))
@@ -33,7 +38,7 @@ def load_recipe(
         problem = apply_override(located, override)
         if problem:
             issues.append(RecipeIssue(Where("--set", 1), override, problem))
-    return validate_located(located, path, registry, issues)
+    return validate_located(located, path, registry, issues, sections)
 
 
 def loads_recipe(
@@ -41,13 +46,16 @@ def loads_recipe(
     name: str = "<recipe>",
     registry: Registry | None = None,
     base_dir: Path | None = None,
+    *,
+    sections: Sections | None = None,
 ) -> Recipe:
     """Validate a recipe given as YAML text (tests, notebooks). ``extends`` resolves against ``base_dir``;
-    ``registry`` as in :func:`load_recipe`."""
+    ``registry`` and ``sections`` as in :func:`load_recipe`."""
+    check_sections(sections)
     try:
         located = parse_located(text, name)
         base = (base_dir or Path.cwd()) / name
         located = resolve_extends(located, base, [])
     except YamlSyntaxError as exc:
         raise RecipeError([RecipeIssue(exc.where, "", exc.message)]) from None
-    return validate_located(located, (base_dir or Path.cwd()) / name, registry, [])
+    return validate_located(located, (base_dir or Path.cwd()) / name, registry, [], sections)

@@ -273,7 +273,10 @@ class Recipe(_Model):
     plugins: list[str] = Field(default_factory=list, description="Local plugin modules: ./file.py or dotted.module")
     engine: EngineSettings = Field(default_factory=EngineSettings)
     rewards: list[Node] = Field(min_length=1)
-    train: Any = None
+    train: Any = Field(
+        None,
+        description="Training settings: the model instance when the loader was given sections={'train': Model}, else raw mapping",
+    )
 
     _source: Path | None = PrivateAttr(None)
     _located: Located | None = PrivateAttr(None)

@@ -4,19 +4,24 @@ Passes, each adding to one :class:`Collector`:
 
 1. local plugins (so their rewards resolve later);
 2. the recipe's shape: each ``rewards:`` item against the node model its marker key selects, then
-   the whole :class:`Recipe`, then the ``train:`` section;
+   the whole :class:`Recipe`, then each *section* (``train:``) the caller passed a model for;
 3. names (rewards resolved through the plugin registry, with did-you-mean), each reward's ``params``
    against that reward's own params model (the registry reaches validators through pydantic's
    context), and duplicate ids.
+
+Sections are the top-level keys the core carries for the layers above it (:data:`SECTION_FIELDS`).
+The core never imports those layers: a caller that understands a section passes its model, e.g.
+``sections={"train": TrainSettings}``, and the section is validated with ``file:line`` errors reported
+together with every other error. A section without a model stays raw data, only checked to be a mapping.
 """
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from rewardkit.plugins import PluginLoadError, get_registry, load_local_plugins
 from rewardkit.recipe.errors import Collector, RecipeError, RecipeIssue, issue_order
@@ -24,15 +29,32 @@ from rewardkit.recipe.models import Recipe, RewardEntry, RewardRef, node_model
 from rewardkit.registry import Registry, UnknownNameError
 from rewardkit.yamlsource import KeyPath, Located
 
+Sections = Mapping[str, type[BaseModel]]
+"""Models for recipe sections, by top-level key: ``{"train": TrainSettings}``."""
+
+SECTION_FIELDS: tuple[str, ...] = ("train",)
+"""Top-level recipe keys that belong to layers above the core; see :data:`Sections`."""
+
+
+def check_sections(sections: Sections | None) -> Sections:
+    """``sections`` or ``{}``; a name the recipe does not declare is a programming error (``ValueError``)."""
+    sections = sections or {}
+    unknown = [name for name in sections if name not in SECTION_FIELDS]
+    if unknown:
+        raise ValueError(f"unknown recipe section(s) {', '.join(map(repr, unknown))}; sections: {', '.join(SECTION_FIELDS)}")
+    return sections
+
 
 def validate_located(
     located: Located,
     path: Path,
     registry: Registry | None,
     issues: list[RecipeIssue],
+    sections: Sections | None = None,
 ) -> Recipe:
     """Validate merged, located recipe data read from ``path``; raises :class:`RecipeError` listing ``issues`` and
-    every problem found."""
+    every problem found. ``sections`` as in :func:`rewardkit.recipe.load_recipe`."""
+    sections = check_sections(sections)
     collect = Collector(located)
     collect.issues.extend(issues)
     data = dict(located.data)
@@ -79,10 +101,8 @@ def validate_located(
     except ValidationError as exc:
         collect.add_validation((), exc, Recipe)
 
-    # Pass 2c: the train section, by its own model (imported lazily: only pydantic, no torch).
-    train_settings = None
-    if data.get("train") is not None:
-        train_settings = _validate_train(data["train"], collect)
+    # Pass 2c: sections, by the caller's models; raw (a mapping) otherwise.
+    validated = {name: _validate_section(name, data.get(name), sections.get(name), collect) for name in SECTION_FIELDS}
 
     # Pass 3: names and params of every reward, duplicate ids.
     registry = registry or _safe_registry(collect)
@@ -106,11 +126,24 @@ def validate_located(
     if collect.issues:
         raise RecipeError(sorted(collect.issues, key=issue_order))
     assert recipe is not None
-    if train_settings is not None:
-        recipe = recipe.model_copy(update={"train": train_settings})
+    recipe = recipe.model_copy(update=validated)
     recipe._source = path.resolve()
     recipe._located = located
     return recipe
+
+
+def _validate_section(name: str, value: Any, model: type[BaseModel] | None, collect: Collector) -> Any:
+    if value is None:
+        return None
+    if model is None:
+        if not isinstance(value, dict):
+            collect.add((name,), "expected a mapping of keys")
+        return value
+    try:
+        return model.model_validate(value)
+    except ValidationError as exc:
+        collect.add_validation((name,), exc, model)
+        return None
 
 
 def _safe_registry(collect: Collector) -> Registry | None:
@@ -133,18 +166,3 @@ def _check_ref(collect: Collector, registry: Registry, path: KeyPath, ref: Rewar
         spec.validate(ref.params, registry)  # the registry reaches params validators through pydantic's context
     except ValidationError as exc:
         collect.add_validation((*path, "params"), exc, spec.params_model)
-
-
-def _validate_train(train: Any, collect: Collector) -> Any:
-    try:
-        module = importlib.import_module("rewardkit.train.config")
-    except ModuleNotFoundError:
-        return train
-    model = getattr(module, "TrainSettings", None)
-    if model is None:
-        return train
-    try:
-        return model.model_validate(train)
-    except ValidationError as exc:
-        collect.add_validation(("train",), exc, model)
-        return None
