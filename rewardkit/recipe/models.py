@@ -141,8 +141,24 @@ class _NodeBase(_Model):
         return v
 
     def refs(self) -> list[tuple[KeyPath, RewardRef]]:
-        """The rewards this node runs, with their key path inside the node."""
+        """The rewards this node runs, with their key path inside the node: ``()`` for a plain entry,
+        ``("gate",)``/``("then",)``, ``("clip",)``, ``("min", 0)``, ``("product", 1)``.
+
+        The one walker of node references: validation, :meth:`leaf_key` and :meth:`leaves` all go through it.
+        """
         raise NotImplementedError
+
+    def leaf_key(self, rel: KeyPath) -> str:
+        """The engine's key (logs, score output) of the reward at ``rel``, a path from :meth:`refs`.
+
+        A plain entry's reward is the node's key itself (``format``); inside a composition node it is
+        ``<key>/<rel, dotted>``: ``answer/gate``, ``answer/then``, ``x/clip``, ``x/min.0``, ``x/product.1``.
+        """
+        return f"{self.key}/{'.'.join(str(p) for p in rel)}" if rel else self.key
+
+    def leaves(self) -> list[tuple[str, RewardRef]]:
+        """``(leaf key, reward)`` for every reward this node runs, in :meth:`refs` order."""
+        return [(self.leaf_key(rel), ref) for rel, ref in self.refs()]
 
     @property
     def default_id(self) -> str:
