@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictFloat, StrictInt, field_validator, model_validator
 
 from rewardkit.yamlsource import KeyPath, Located
 
@@ -62,12 +62,15 @@ class EngineSettings(_Model):
 
 
 class WeightSchedule(_Model):
-    """A weight that moves from ``start`` to ``end`` between ``from_step`` and ``until_step``."""
+    """A weight that moves from ``start`` to ``end`` between ``from_step`` and ``until_step``.
 
-    start: float
-    end: float
-    until_step: int = Field(gt=0)
-    from_step: int = Field(0, ge=0)
+    Strict like :data:`Weight`: numbers must be written as numbers (``"0.5"`` and ``true`` are errors).
+    """
+
+    start: StrictFloat
+    end: StrictFloat
+    until_step: StrictInt = Field(gt=0)
+    from_step: StrictInt = Field(0, ge=0)
     shape: Literal["linear", "cosine", "step"] = "linear"
 
     @model_validator(mode="after")
@@ -92,7 +95,8 @@ class WeightSchedule(_Model):
         return self.start + (self.end - self.start) * t
 
 
-Weight = float | WeightSchedule
+# Strict: an int or float (ints become floats) or a schedule; "0.25" and true are errors, not coerced.
+Weight = StrictFloat | WeightSchedule
 
 
 Scalar = str | int | float | bool
