@@ -83,9 +83,10 @@ def load_or_exit(path: str, overrides: Sequence[str] = ()) -> Any:
     from rewardkit.plugins import PluginLoadError
     from rewardkit.recipe import RecipeError, load_recipe
     from rewardkit.registry import RegistryError
+    from rewardkit.train.config import TrainSettings
 
     try:
-        return load_recipe(path, overrides)
+        return load_recipe(path, overrides, sections={"train": TrainSettings})
     except RecipeError as exc:
         n = len(exc.issues)
         fail(f"{exc}\n{n} error{'s' if n != 1 else ''} in {path}")

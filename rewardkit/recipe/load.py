@@ -1,0 +1,61 @@
+"""Entry points: a recipe file or YAML text -> ``extends`` merged, ``--set`` applied -> validated :class:`Recipe`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from rewardkit.recipe.errors import RecipeError, RecipeIssue
+from rewardkit.recipe.merge import apply_override, load_with_parents, resolve_extends
+from rewardkit.recipe.models import Recipe
+from rewardkit.recipe.validate import Sections, check_sections, validate_located
+from rewardkit.registry import Registry
+from rewardkit.yamlsource import Where, YamlSyntaxError, display_path, parse_located
+
+
+def load_recipe(
+    path: str | Path,
+    overrides: Sequence[str] = (),
+    registry: Registry | None = None,
+    *,
+    sections: Sections | None = None,
+) -> Recipe:
+    """Load, merge (``extends``), override (``key.path=value``), validate and resolve a recipe file.
+
+    ``registry`` resolves reward names (default: the process's plugin registry). ``sections`` gives models
+    for top-level sections the caller understands, e.g. ``{"train": TrainSettings}``: such a section is
+    validated by its model (errors reported with all others) and ``recipe.<name>`` is the model instance;
+    a section not named stays raw data. Raises :class:`RecipeError` listing every problem.
+    """
+    check_sections(sections)
+    path = Path(path)
+    try:
+        located = load_with_parents(path.resolve(), [], display_path(path))
+    except YamlSyntaxError as exc:
+        raise RecipeError([RecipeIssue(exc.where, "", exc.message)]) from None
+    issues: list[RecipeIssue] = []
+    for override in overrides:
+        problem = apply_override(located, override)
+        if problem:
+            issues.append(RecipeIssue(Where("--set", 1), override, problem))
+    return validate_located(located, path, registry, issues, sections)
+
+
+def loads_recipe(
+    text: str,
+    name: str = "<recipe>",
+    registry: Registry | None = None,
+    base_dir: Path | None = None,
+    *,
+    sections: Sections | None = None,
+) -> Recipe:
+    """Validate a recipe given as YAML text (tests, notebooks). ``extends`` resolves against ``base_dir``;
+    ``registry`` and ``sections`` as in :func:`load_recipe`."""
+    check_sections(sections)
+    try:
+        located = parse_located(text, name)
+        base = (base_dir or Path.cwd()) / name
+        located = resolve_extends(located, base, [])
+    except YamlSyntaxError as exc:
+        raise RecipeError([RecipeIssue(exc.where, "", exc.message)]) from None
+    return validate_located(located, (base_dir or Path.cwd()) / name, registry, [], sections)
