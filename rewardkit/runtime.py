@@ -216,13 +216,12 @@ def compile_recipe(recipe: Recipe, registry: Registry | None = None) -> Compiled
     plugins = tuple(recipe.plugins)
     for node in recipe.rewards:
         leaves = []
-        for rel, ref in node.refs():
+        for key, ref in node.leaves():
             reward = registry.build(ref.reward, ref.params)
             reward.__name__ = node.key
-            suffix = ".".join(str(part) for part in rel)
             leaves.append(
                 Leaf(
-                    key=f"{node.key}/{suffix}" if suffix else node.key,
+                    key=key,
                     reward_name=ref.reward,
                     params=dict(ref.params),
                     isolation=resolve_isolation(node.isolation or settings.isolation, reward),

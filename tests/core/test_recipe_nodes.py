@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from rewardkit.compose import compile_nodes
 from rewardkit.recipe import RecipeError, loads_recipe
+from rewardkit.runtime import compile_recipe
 
 TOY = Path(__file__).with_name("toy_rewards.py")
 
@@ -36,8 +36,8 @@ def test_leaf_keys_come_from_the_refs_walk() -> None:
 
 def test_the_engine_names_its_leaves_like_the_recipe() -> None:
     recipe = loads_recipe(ALL_KINDS)
-    compiled = compile_nodes(recipe)
-    assert [[leaf.key for leaf in node.leaves] for node in compiled] == [
+    compiled = compile_recipe(recipe)
+    assert [[leaf.key for leaf in func.leaves] for func in compiled.funcs] == [
         [key for key, _ in node.leaves()] for node in recipe.rewards
     ]
 

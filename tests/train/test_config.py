@@ -54,7 +54,7 @@ def test_recipe_errors_in_train_have_file_and_line(tmp_path: Path) -> None:
         "    formt: standard\n"
     )
     with pytest.raises(RecipeError) as info:
-        load_recipe(path)
+        load_recipe(path, sections={"train": TrainSettings})
     text = str(info.value)
     assert "r.yaml:6: train.lora.r:" in text
     assert "r.yaml:8: train.dataset.formt: unknown key 'formt'; did you mean 'format'?" in text

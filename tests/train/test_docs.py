@@ -18,7 +18,7 @@ def _yaml_blocks(text: str) -> list[str]:
 def test_the_metamathqa_example_recipe_is_valid() -> None:
     text = (ROOT / "docs" / "training.md").read_text(encoding="utf-8")
     block = next(b for b in _yaml_blocks(text) if b.startswith("# recipes/vi-math-qwen.yaml"))
-    recipe = loads_recipe(block, name="vi-math-qwen.yaml", base_dir=ROOT / "recipes")
+    recipe = loads_recipe(block, name="vi-math-qwen.yaml", base_dir=ROOT / "recipes", sections={"train": TrainSettings})
     settings = recipe.train
     assert isinstance(settings, TrainSettings)
     assert settings.dataset.adapter == "metamathqa_vi" and settings.lora.target_modules == "all-linear"
@@ -29,7 +29,7 @@ def test_the_metamathqa_example_recipe_is_valid() -> None:
 def test_the_demo_recipe_is_valid_and_documented() -> None:
     from rewardkit.recipe import load_recipe
 
-    recipe = load_recipe(ROOT / "recipes" / "demo.yaml")
+    recipe = load_recipe(ROOT / "recipes" / "demo.yaml", sections={"train": TrainSettings})
     assert recipe.ids == ["format", "correct", "vi_language"]
     assert check_trainer_keys(recipe.train) == []
     assert recipe.train.dataset.eval_size >= 500
