@@ -112,6 +112,7 @@ class Run:
         self.resume = resume
         self.console = console
         self.phases: dict[str, float] = {}
+        self._judge: Any = None
         self.start = time.monotonic()
 
     # ---- helpers
@@ -168,7 +169,7 @@ class Run:
         report = run_preflight(
             self.recipe, self.settings, self.splits, self.tokenizer, self.compiled, self.model_path, self.grpo_args
         )
-        report.errors = list(report.errors) + self._config_errors()
+        report.errors = list(report.errors) + self._config_errors() + self._judge_errors()
         if self.settings.model.is_builtin and (self.settings.warmup_sft is None or not self.settings.warmup_sft.enabled):
             report.warnings.append(
                 "builtin:tiny starts untrained: without warmup_sft every sample scores 0 and GRPO cannot learn anything"
@@ -187,6 +188,26 @@ class Run:
         except (ValueError, TypeError) as exc:
             return [f"{self.recipe.locate(('train', 'grpo'))}: train.grpo: {exc}"]
         return []
+
+    def _judge_errors(self) -> list[str]:
+        if not self.settings.eval.enabled:
+            return []
+        try:
+            self.judge()
+        except TrainError as exc:
+            return exc.messages
+        return []
+
+    def judge(self) -> Any:
+        """The held-out judge: the recipe's gold-reading reward, else ``math.equivalence`` (built once)."""
+        if self._judge is None:
+            from rewardkit.train.evaluate import JudgeUnavailable, make_judge
+
+            try:
+                self._judge = make_judge(self.recipe, self.settings.eval.locale)
+            except JudgeUnavailable as exc:
+                raise TrainError([f"{self.recipe.locate(('rewards',))}: {exc}"]) from None
+        return self._judge
 
     def evaluate(self, label: str, model_path: str | Path, adapter: Path | None = None) -> dict[str, Any] | None:
         """Greedy held-out accuracy of a model (and adapter), on the main process only."""
@@ -210,7 +231,7 @@ class Run:
                 batch_size=ev.batch_size,
                 reasoning_tag=ev.reasoning_tag,
                 answer_tag=ev.answer_tag,
-                locale=ev.locale,
+                judge=self.judge(),
             )
             result = out.to_dict()
             del model
