@@ -68,16 +68,15 @@ class JudgeUnavailable(LookupError):
 
 
 class RewardJudge:
-    """Judge with a rewardkit reward that reads a gold column: an answer is correct when it scores 1.
+    """Judge with a rewardkit reward built to read its gold from ``solution``: correct when it scores 1."""
 
-    ``column`` is the gold column the reward was built to read; the golds arrive under that name.
-    """
-
-    def __init__(self, reward: Any, name: str, column: str = EVAL_GOLD_COLUMN) -> None:
-        self.reward, self.name, self.column = reward, name, column
+    def __init__(self, reward: Any, name: str) -> None:
+        self.reward, self.name = reward, name
 
     def __call__(self, texts: Sequence[str], golds: Sequence[str]) -> list[bool]:
-        samples = [Sample(completion=t[-MAX_JUDGED_CHARS:], columns={self.column: g}) for t, g in zip(texts, golds, strict=True)]
+        samples = [
+            Sample(completion=t[-MAX_JUDGED_CHARS:], columns={EVAL_GOLD_COLUMN: g}) for t, g in zip(texts, golds, strict=True)
+        ]
         return [o.status == "ok" and (o.score or 0.0) >= 1.0 - 1e-9 for o in self.reward.score_batch(samples)]
 
 

@@ -48,10 +48,6 @@ class PreflightReport:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "train_rows": self.train_rows,
