@@ -50,8 +50,17 @@ def settings_of(recipe: Any) -> TrainSettings:
     if train is None:
         where = recipe.locate(())
         raise TrainError([f"{where}: the recipe has no `train:` section; see docs/training.md (or run `rewardkit demo`)"])
-    if isinstance(train, dict):  # a loader that left it raw
-        train = TrainSettings.model_validate(train)
+    if isinstance(train, dict):  # loaded without sections={"train": TrainSettings}: validate here, located
+        from pydantic import ValidationError
+
+        try:
+            train = TrainSettings.model_validate(train)
+        except ValidationError as exc:
+            messages = []
+            for error in exc.errors():
+                path = ("train", *error["loc"])
+                messages.append(f"{recipe.locate(path)}: {'.'.join(map(str, path))}: {error['msg']}")
+            raise TrainError(messages) from None
     return train
 
 
