@@ -19,8 +19,6 @@ ToneStyle = Literal["old", "new"]
 
 # Tone indices: 0 ngang (none), then the five marks in their combining-character form.
 TONE_MARKS = {"\u0300": 1, "\u0301": 2, "\u0309": 3, "\u0303": 4, "\u0323": 5}  # huyền sắc hỏi ngã nặng
-TONE_NAMES = ("ngang", "huyền", "sắc", "hỏi", "ngã", "nặng")
-_MARK_OF_TONE = {v: k for k, v in TONE_MARKS.items()}
 
 BASE_VOWELS = "aăâeêioôơuưy"
 QUALITY_VOWELS = frozenset("ăâêôơư")
@@ -90,7 +88,7 @@ def split_tone(word: str) -> tuple[str, int, int, int]:
 
     Returns:
         ``(base, tone, index, count)``: the word with tone marks removed (quality marks kept),
-        the tone (0 = ngang ... 5 = nặng, see ``TONE_NAMES``), the index of the toned letter
+        the tone (0 ngang, 1 huyền, 2 sắc, 3 hỏi, 4 ngã, 5 nặng), the index of the toned letter
         (-1 if none) and how many tone marks the word carries.
 
     Example:
@@ -224,11 +222,6 @@ def check_syllable(word: str) -> str | None:
     if tone and index not in _allowed_tone_positions(rhyme, len(onset)):
         return "tone_position"
     return None
-
-
-def is_syllable(word: str) -> bool:
-    """True when :func:`check_syllable` finds nothing wrong with ``word``."""
-    return check_syllable(word) is None
 
 
 @lru_cache(maxsize=65536)

@@ -71,10 +71,15 @@ class ModelSettings(_Section):
     def is_builtin(self) -> bool:
         return self.name_or_path == BUILTIN_TINY
 
-    def init_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments for ``from_pretrained`` (TRL's ``model_init_kwargs``)."""
+    def init_kwargs(self, path: str | Path | None = None) -> dict[str, Any]:
+        """Keyword arguments for ``from_pretrained`` (TRL's ``model_init_kwargs``).
+
+        ``path``: the folder or id actually loaded. When it is not ``name_or_path`` (the built tiny
+        model, the warmed-up SFT folder), ``revision`` is left out: it names a hub commit, not a
+        folder rewardkit wrote.
+        """
         kwargs: dict[str, Any] = {"dtype": self.dtype, "trust_remote_code": self.trust_remote_code}
-        if self.revision:
+        if self.revision and (path is None or str(path) == self.name_or_path):
             kwargs["revision"] = self.revision
         if self.attn_implementation:
             kwargs["attn_implementation"] = self.attn_implementation

@@ -2,8 +2,10 @@
 
 *Strict*: the completion is in the graded format ``<think>…</think><answer>X</answer>`` and X is
 the gold. *Lenient*: the final answer, in any format (a tag, "The answer is", "Đáp số", or the
-last number), is the gold. Answers are judged by the recipe's ``math.equivalence`` reward when it is
-installed (locale-aware numbers), or by a plain numeric comparison otherwise. Prompts are tokenized
+last number), is the gold. Both are judged by one reward: the recipe's own reward that reads a gold
+column (its first entry with a parameter marked ``Column(gold=True)``, pointed at the rows' gold, its
+other params as in the recipe), or ``math.equivalence`` (locale-aware numbers) when the recipe has
+none. Strict judges the answer tag's content, lenient the whole completion. Prompts are tokenized
 exactly as TRL's GRPOTrainer does, and decoding is greedy, so before and after are comparable.
 """
 
@@ -12,14 +14,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from fractions import Fraction
 from typing import Any
 
+from rewardkit.params import Column, Locale, roles
 from rewardkit.reward import Sample
-from rewardkit.text.normalize import normalize_text
+from rewardkit.train.columns import gold_reader
 
 MAX_JUDGED_CHARS = 4000  # completions are judged on their tail; the eval never feeds unbounded text to a parser
-_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)*")
+EVAL_GOLD_COLUMN = "solution"  # the gold column of the evaluation rows (rewardkit.train.data's standard columns)
+FALLBACK_JUDGE = "math.equivalence"  # judges when the recipe has no reward that reads a gold column
 
 
 @dataclass
@@ -60,77 +63,65 @@ def graded_answer(completion: str, reasoning_tag: str = "think", answer_tag: str
     return match.group(2).strip() if match else None
 
 
-def number_candidates(token: str) -> set[Fraction]:
-    """Values a number token can mean: ``1.234`` and ``1,234`` are ambiguous (thousands or decimal), so both.
-
-    Example:
-        >>> sorted(number_candidates("2.500"))
-        [Fraction(5, 2), Fraction(2500, 1)]
-        >>> number_candidates("2,5")
-        {Fraction(5, 2)}
-    """
-    token = token.rstrip(".,")
-    readings = []
-    if re.fullmatch(r"-?\d+([.,]\d+)?", token):
-        readings.append(token.replace(",", "."))  # an integer, or a decimal point or comma
-    if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", token):
-        readings.append(token.replace(",", ""))  # English thousands
-    if re.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?", token):
-        readings.append(token.replace(".", "").replace(",", "."))  # Vietnamese thousands
-    values: set[Fraction] = set()
-    for reading in readings:
-        try:
-            values.add(Fraction(reading))
-        except (ValueError, ZeroDivisionError):
-            continue
-    return values
-
-
-class NumericJudge:
-    """Fallback judge: the last number of the text equals the gold's number (exact, as fractions)."""
-
-    name = "numeric"
-
-    def __call__(self, texts: Sequence[str], golds: Sequence[str]) -> list[bool]:
-        results = []
-        for text, gold in zip(texts, golds, strict=True):
-            found = _NUMBER.findall(normalize_text(text[-MAX_JUDGED_CHARS:]))
-            gold_numbers = _NUMBER.findall(normalize_text(gold))
-            if not found or len(gold_numbers) != 1:
-                results.append(False)
-                continue
-            results.append(bool(number_candidates(found[-1]) & number_candidates(gold_numbers[0])))
-        return results
+class JudgeUnavailable(LookupError):
+    """Neither the recipe nor the installed plugins offer a reward that can judge answers against a gold."""
 
 
 class RewardJudge:
-    """Judge with a rewardkit reward (``math.equivalence``): correct when it scores 1."""
+    """Judge with a rewardkit reward built to read its gold from ``solution``: correct when it scores 1."""
 
     def __init__(self, reward: Any, name: str) -> None:
         self.reward, self.name = reward, name
 
     def __call__(self, texts: Sequence[str], golds: Sequence[str]) -> list[bool]:
-        samples = [Sample(completion=t[-MAX_JUDGED_CHARS:], columns={"solution": g}) for t, g in zip(texts, golds, strict=True)]
+        samples = [
+            Sample(completion=t[-MAX_JUDGED_CHARS:], columns={EVAL_GOLD_COLUMN: g}) for t, g in zip(texts, golds, strict=True)
+        ]
         return [o.status == "ok" and (o.score or 0.0) >= 1.0 - 1e-9 for o in self.reward.score_batch(samples)]
 
 
-def make_judge(locale: str = "auto") -> NumericJudge | RewardJudge:
-    """The ``math.equivalence`` judge when the math plugin is installed, else :class:`NumericJudge`."""
-    from rewardkit.plugins import get_registry
+def make_judge(recipe: Any = None, locale: str = "auto", registry: Any = None) -> RewardJudge:
+    """The judge of the held-out evaluation.
 
+    The recipe's own reward that reads a gold column (the first entry, in recipe order, with a
+    parameter marked ``Column(gold=True)``; wrapped rewards count), built with its other params as
+    in the recipe and its gold column pointed at the evaluation rows' ``solution``. A recipe with
+    none falls back to the registered ``math.equivalence`` with ``locale``.
+
+    Raises:
+        JudgeUnavailable: the recipe reads no gold and ``math.equivalence`` is not installed.
+    """
+    if registry is None:
+        from rewardkit.plugins import get_registry
+
+        registry = get_registry()
+    use = gold_reader(recipe, registry) if recipe is not None else None
+    if use is not None:
+        params = _revalidated(registry, use.reward, use.params, {use.field: EVAL_GOLD_COLUMN})
+        return RewardJudge(registry.build(use.reward, params), use.reward)
     try:
-        spec = get_registry().reward("math.equivalence")
-        reward = spec.build({"gold": "solution", "locale": locale})
-    except Exception:  # noqa: BLE001 - no math plugin, or one with other params: fall back, and say so in the report
-        return NumericJudge()
-    return RewardJudge(reward, "math.equivalence")
+        defaults = registry.params(FALLBACK_JUDGE, {})
+    except LookupError:
+        raise JudgeUnavailable(
+            "held-out evaluation needs a reward that reads a gold column (a parameter typed GoldColumn) in the "
+            f"recipe, or the {FALLBACK_JUDGE!r} reward (the rewardkit_math plugin); or set `train.eval.enabled: false`"
+        ) from None
+    updates: dict[str, Any] = {r.field: EVAL_GOLD_COLUMN for r in roles(defaults, Column) if getattr(r.role, "gold", False)}
+    updates.update({r.field: locale for r in roles(defaults, Locale)})
+    params = _revalidated(registry, FALLBACK_JUDGE, defaults, updates)
+    return RewardJudge(registry.build(FALLBACK_JUDGE, params), FALLBACK_JUDGE)
+
+
+def _revalidated(registry: Any, name: str, params: Any, updates: dict[str, Any]) -> Any:
+    """``params`` with ``updates``, validated again (so the reward's own validators see the new values)."""
+    return registry.params(name, {**params.model_dump(exclude_unset=True), **updates})
 
 
 def score_completions(
     completions: Sequence[str],
     golds: Sequence[str],
     languages: Sequence[str],
-    judge: NumericJudge | RewardJudge,
+    judge: RewardJudge,
     reasoning_tag: str = "think",
     answer_tag: str = "answer",
 ) -> EvalResult:
@@ -201,7 +192,8 @@ def evaluate_model(
     *,
     max_new_tokens: int,
     batch_size: int = 128,
-    judge: NumericJudge | RewardJudge | None = None,
+    judge: RewardJudge | None = None,
+    recipe: Any = None,
     reasoning_tag: str = "think",
     answer_tag: str = "answer",
     locale: str = "auto",
@@ -214,14 +206,15 @@ def evaluate_model(
         rows: the held-out dataset (``prompt``, ``solution``, ``language`` columns).
         max_new_tokens: the same budget before and after training.
         batch_size: prompts per ``generate`` call.
-        judge: how answers are compared; default :func:`make_judge`.
+        judge: how answers are compared; default :func:`make_judge` for ``recipe`` and ``locale``.
+        recipe: the recipe whose gold-reading reward judges (when ``judge`` is not given).
         reasoning_tag: the graded format's reasoning tag.
         answer_tag: the graded format's answer tag.
-        locale: number convention for the default judge.
+        locale: number convention of the fallback judge (a recipe without a gold-reading reward).
 
     Returns:
         The :class:`EvalResult`.
     """
-    judge = judge or make_judge(locale)
+    judge = judge or make_judge(recipe, locale)
     completions = generate_greedy(model, tokenizer, rows["prompt"], max_new_tokens, batch_size)
     return score_completions(completions, rows["solution"], rows["language"], judge, reasoning_tag, answer_tag)

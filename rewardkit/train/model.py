@@ -45,9 +45,7 @@ def load_model(path: str | Path, settings: ModelSettings, adapter: str | Path | 
     import torch
     from transformers import AutoModelForCausalLM
 
-    kwargs = settings.init_kwargs()
-    if kwargs.get("revision") and str(path) != settings.name_or_path:
-        kwargs.pop("revision")  # the revision names a hub commit, not a local folder we wrote
+    kwargs = settings.init_kwargs(path)
     dtype = kwargs.pop("dtype")
     kwargs["dtype"] = dtype if dtype == "auto" else getattr(torch, dtype)
     model: Any = AutoModelForCausalLM.from_pretrained(str(path), **kwargs)

@@ -1,6 +1,7 @@
 """Preflight: what ``rewardkit train --dry-run`` shows, and what every training run checks first.
 
-* the columns the rewards read are in the data;
+* the columns the rewards read are in the data (parameters marked :class:`rewardkit.Column`, never
+  parameter names: a third-party reward's columns are checked the same way);
 * the prompt the model will see, rendered for two samples, with its length in tokens;
 * every reward run on the dataset's own reference answers: the gold must score as correct, and
   the share of golds the rewards can read (the *gold parse rate*) stops the run when it is low;
@@ -15,9 +16,9 @@ from typing import Any
 
 from rewardkit.outcome import ErrorKind
 from rewardkit.reward import Sample
+from rewardkit.train.columns import column_uses
 from rewardkit.train.config import TrainSettings
 
-COLUMN_PARAMS = ("gold", "gold_column", "column", "solution_column", "answer_column")
 UNPARSEABLE = f"error:{ErrorKind.UNPARSEABLE_GOLD.value}"
 
 
@@ -47,10 +48,6 @@ class PreflightReport:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "train_rows": self.train_rows,
@@ -67,21 +64,16 @@ class PreflightReport:
         }
 
 
-def column_params(compiled: Any) -> list[tuple[tuple[Any, ...], str]]:
-    """``(key path, column)`` for every reward param (defaults included) that names a dataset column."""
-    found = []
-    for i, func in enumerate(compiled.funcs):
-        for leaf in getattr(func, "leaves", []):
-            params = leaf.reward.params.model_dump()
-            for key in COLUMN_PARAMS:
-                if isinstance(params.get(key), str):
-                    found.append((("rewards", i, "params", key), params[key]))
-    return found
-
-
-def _uses_gold(func: Any) -> bool:
-    leaves = getattr(func, "leaves", [])
-    return any(isinstance(leaf.reward.params.model_dump().get(k), str) for leaf in leaves for k in COLUMN_PARAMS)
+def missing_columns(recipe: Any, columns: set[str]) -> list[str]:
+    """Located errors for every column a reward reads (its params say so with a ``Column`` marker) that the data lacks."""
+    errors = []
+    for use in column_uses(recipe):
+        if use.column not in columns:
+            errors.append(
+                f"{recipe.locate(use.where)}: {'.'.join(map(str, use.path))}: column {use.column!r} "
+                f"(read by {use.reward}) is not in the training data (columns: {', '.join(sorted(columns))})"
+            )
+    return errors
 
 
 def _full_marks(value: float | None) -> bool:
@@ -103,8 +95,9 @@ def check_rewards_on_reference(
     """Score each row's reference answer with every reward of the recipe.
 
     The completion is the row's ``reference`` solution when it has one, else the bare gold. Returns
-    the per-reward checks, the gold parse rate and the gold correct rate (over rewards that read a
-    gold column; None when none does) and the number of rows checked.
+    the per-reward checks, the gold parse rate and the gold correct rate (over the entries whose
+    rewards read a gold column, ``Column(gold=True)``; None when none does) and the number of rows
+    checked.
     """
     from rewardkit.score import score_samples
 
@@ -121,7 +114,8 @@ def check_rewards_on_reference(
     ]
     results = score_samples(recipe, samples, compiled=compiled)
     checks = []
-    gold_ids = [f.__name__ for f in compiled.funcs if _uses_gold(f)]
+    gold_entries = {use.entry_id for use in column_uses(recipe) if use.gold}
+    gold_ids = [f.__name__ for f in compiled.funcs if f.__name__ in gold_entries]
     for func in compiled.funcs:
         rid = func.__name__
         values = [v for v in (r.rewards[rid] for r in results) if v is not None]
@@ -164,12 +158,7 @@ def run_preflight(
 
     report = PreflightReport(train_rows=len(splits.train), eval_rows=len(splits.eval))
     columns = set(splits.train.column_names)
-    for path, column in column_params(compiled):
-        if column not in columns:
-            report.errors.append(
-                f"{recipe.locate(path)}: {'.'.join(map(str, path))}: column {column!r} is not in the training data "
-                f"(columns: {', '.join(sorted(columns))})"
-            )
+    report.errors.extend(missing_columns(recipe, columns))
     for row in splits.train.select(range(min(2, len(splits.train)))):
         report.prompts.append(render_for_display(row["prompt"], tokenizer))
     if not report.errors:

@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from rewardkit.train.common import grpo_args, quiet_libraries, without_printer
 from rewardkit.train.config import TrainSettings, check_trainer_keys
 
 RESOLVED_RECIPE = "recipe.resolved.yaml"
@@ -43,42 +44,23 @@ class RunResult:
     dry_run: bool = False
 
 
-def grpo_defaults(cuda: bool) -> dict[str, Any]:
-    """``GRPOConfig`` defaults that work on a 2-core CPU; a recipe's ``train.grpo`` overrides any of them.
-
-    TRL's own defaults assume a GPU (bf16, gradient checkpointing, 512-token completions,
-    learning rate 1e-6); these come from the measurements in docs/training.md.
-    """
-    defaults: dict[str, Any] = {
-        "max_steps": 200,
-        "per_device_train_batch_size": 64,  # completions per step: 8 prompts x 8 generations
-        "num_generations": 8,
-        "max_completion_length": 32,
-        "temperature": 0.7,
-        "learning_rate": 3e-4,
-        "lr_scheduler_type": "constant",
-        "beta": 0.0,
-        "logging_steps": 10,
-        "save_strategy": "steps",
-        "save_steps": 50,
-        "save_total_limit": 2,
-        "report_to": "none",
-        "disable_tqdm": True,
-        "activation_checkpointing": False,
-    }
-    if not cuda:
-        defaults.update(use_cpu=True, bf16=False)
-    return defaults
-
-
 def settings_of(recipe: Any) -> TrainSettings:
     """The recipe's validated ``train:`` section (a recipe without one cannot be trained)."""
     train = recipe.train
     if train is None:
         where = recipe.locate(())
         raise TrainError([f"{where}: the recipe has no `train:` section; see docs/training.md (or run `rewardkit demo`)"])
-    if isinstance(train, dict):  # a loader that left it raw
-        train = TrainSettings.model_validate(train)
+    if isinstance(train, dict):  # loaded without sections={"train": TrainSettings}: validate here, located
+        from pydantic import ValidationError
+
+        try:
+            train = TrainSettings.model_validate(train)
+        except ValidationError as exc:
+            messages = []
+            for error in exc.errors():
+                path = ("train", *error["loc"])
+                messages.append(f"{recipe.locate(path)}: {'.'.join(map(str, path))}: {error['msg']}")
+            raise TrainError(messages) from None
     return train
 
 
@@ -87,29 +69,6 @@ def check_settings(recipe: Any, settings: TrainSettings) -> None:
     problems = check_trainer_keys(settings)
     if problems:
         raise TrainError([f"{recipe.locate(path)}: {'.'.join(path)}: {message}" for path, message in problems])
-
-
-def quiet_libraries() -> None:
-    """Silence per-call progress bars and known-harmless warnings; the run prints its own progress."""
-    import warnings
-
-    import datasets
-    import transformers
-
-    datasets.disable_progress_bars()
-    transformers.utils.logging.disable_progress_bar()
-    transformers.utils.logging.set_verbosity_error()
-    # peft/transformers deprecation chatter about checkpointing flags the run never sets
-    warnings.filterwarnings("ignore", message=r".*gradient_checkpointing.*deprecated.*", category=FutureWarning)
-
-
-def without_printer(trainer: Any) -> Any:
-    """Drop transformers' PrinterCallback: it prints raw log dicts next to our progress lines."""
-    from transformers.trainer_callback import PrinterCallback, ProgressCallback
-
-    trainer.remove_callback(PrinterCallback)
-    trainer.remove_callback(ProgressCallback)
-    return trainer
 
 
 def _state() -> Any:
@@ -162,6 +121,7 @@ class Run:
         self.resume = resume
         self.console = console
         self.phases: dict[str, float] = {}
+        self._judge: Any = None
         self.start = time.monotonic()
 
     # ---- helpers
@@ -193,7 +153,7 @@ class Run:
         self.model_path = self._model_folder()
         self.tokenizer = load_tokenizer(self.model_path, self.settings.model)
         self.compiled = compile_recipe(self.recipe)
-        self.grpo_args = {**grpo_defaults(self.cuda), **self.settings.grpo}
+        self.grpo_args = grpo_args(self.settings, self.cuda)
         self._timed("prepare", began)
 
     def _model_folder(self) -> str | Path:
@@ -218,7 +178,7 @@ class Run:
         report = run_preflight(
             self.recipe, self.settings, self.splits, self.tokenizer, self.compiled, self.model_path, self.grpo_args
         )
-        report.errors = list(report.errors) + self._config_errors()
+        report.errors = list(report.errors) + self._config_errors() + self._judge_errors()
         if self.settings.model.is_builtin and (self.settings.warmup_sft is None or not self.settings.warmup_sft.enabled):
             report.warnings.append(
                 "builtin:tiny starts untrained: without warmup_sft every sample scores 0 and GRPO cannot learn anything"
@@ -237,6 +197,26 @@ class Run:
         except (ValueError, TypeError) as exc:
             return [f"{self.recipe.locate(('train', 'grpo'))}: train.grpo: {exc}"]
         return []
+
+    def _judge_errors(self) -> list[str]:
+        if not self.settings.eval.enabled:
+            return []
+        try:
+            self.judge()
+        except TrainError as exc:
+            return exc.messages
+        return []
+
+    def judge(self) -> Any:
+        """The held-out judge: the recipe's gold-reading reward, else ``math.equivalence`` (built once)."""
+        if self._judge is None:
+            from rewardkit.train.evaluate import JudgeUnavailable, make_judge
+
+            try:
+                self._judge = make_judge(self.recipe, self.settings.eval.locale)
+            except JudgeUnavailable as exc:
+                raise TrainError([f"{self.recipe.locate(('rewards',))}: {exc}"]) from None
+        return self._judge
 
     def evaluate(self, label: str, model_path: str | Path, adapter: Path | None = None) -> dict[str, Any] | None:
         """Greedy held-out accuracy of a model (and adapter), on the main process only."""
@@ -260,7 +240,7 @@ class Run:
                 batch_size=ev.batch_size,
                 reasoning_tag=ev.reasoning_tag,
                 answer_tag=ev.answer_tag,
-                locale=ev.locale,
+                judge=self.judge(),
             )
             result = out.to_dict()
             del model
@@ -292,14 +272,11 @@ class Run:
         from rewardkit.train.model import lora_config
 
         began = time.monotonic()
-        init_kwargs = self.settings.model.init_kwargs()
-        if str(model_path) != self.settings.model.name_or_path:
-            init_kwargs.pop("revision", None)
         config = GRPOConfig(
             output_dir=str(self.out / "checkpoints"),
             seed=self.settings.seed,
             reward_weights=list(self.compiled.weights),
-            model_init_kwargs=init_kwargs,
+            model_init_kwargs=self.settings.model.init_kwargs(model_path),
             **self.grpo_args,
         )
         trainer = GRPOTrainer(
@@ -442,7 +419,7 @@ def evaluate_recipe(recipe: Any, adapter: Path | None = None, model: str | None 
     _offline_if_local(settings, recipe.base_dir)
     run.cuda = has_cuda()
     run.splits = load_splits(settings.dataset, seed=settings.seed, base_dir=recipe.base_dir)
-    run.grpo_args = {**grpo_defaults(run.cuda), **settings.grpo}
+    run.grpo_args = grpo_args(settings, run.cuda)
     base = model or _base_of_adapter(adapter) or settings.model.name_or_path
     if base == "builtin:tiny":
         base = str(run.out / "sft") if (run.out / "sft").is_dir() else str(run.out / "base")

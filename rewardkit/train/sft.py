@@ -12,30 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from rewardkit.train.config import TrainSettings
+from rewardkit.train.common import trainer_defaults, without_printer
+from rewardkit.train.config import LoraSettings, TrainSettings
 
 DONE_MARKER = "rewardkit-sft-done"
-
-
-def sft_defaults(cuda: bool) -> dict[str, Any]:
-    """``SFTConfig`` defaults that work on a 2-core CPU (measured: see docs/training.md)."""
-    defaults: dict[str, Any] = {
-        "max_steps": 300,
-        "per_device_train_batch_size": 64,
-        "learning_rate": 1e-3,
-        "lr_scheduler_type": "cosine",
-        "adam_beta2": 0.98,
-        "weight_decay": 0.01,
-        "max_length": 256,
-        "logging_steps": 25,
-        "save_strategy": "no",
-        "report_to": "none",
-        "disable_tqdm": True,
-        "activation_checkpointing": False,
-    }
-    if not cuda:
-        defaults.update(use_cpu=True, bf16=False)
-    return defaults
 
 
 def sft_dataset(rows: Any, limit: int | None = None) -> Any:
@@ -78,11 +58,10 @@ def run_warmup(
     from trl import SFTConfig, SFTTrainer
 
     from rewardkit.train.model import lora_config
-    from rewardkit.train.run import without_printer
 
     warm = settings.warmup_sft
     assert warm is not None
-    args = {**sft_defaults(cuda), **warm.sft_args()}
+    args = {**trainer_defaults("sft", cuda), **warm.sft_args()}
     if "warmup_steps" not in args and "max_steps" in args:
         args["warmup_steps"] = max(1, int(0.05 * args["max_steps"]))
     dataset = sft_dataset(rows, warm.train_size)
@@ -91,14 +70,14 @@ def run_warmup(
             "warm-up SFT needs reference solutions, and no training row has one: map a column with "
             "`dataset.columns.reference` (or use an adapter), or remove `warmup_sft`"
         )
-    init_kwargs = settings.model.init_kwargs()
-    if str(model_path) != settings.model.name_or_path:
-        init_kwargs.pop("revision", None)
-    config = SFTConfig(output_dir=str(out_dir / "checkpoints"), seed=settings.seed, model_init_kwargs=init_kwargs, **args)
+    config = SFTConfig(
+        output_dir=str(out_dir / "checkpoints"),
+        seed=settings.seed,
+        model_init_kwargs=settings.model.init_kwargs(model_path),
+        **args,
+    )
     peft_config = None
     if warm.lora:
-        from rewardkit.train.config import LoraSettings
-
         peft_config = lora_config(settings.lora if settings.lora.enabled else LoraSettings.model_validate({}))
     trainer = SFTTrainer(
         model=str(model_path),

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from pydantic import ValidationError
 
 from rewardkit.recipe import RecipeError, load_recipe
 from rewardkit.train.config import TrainSettings, check_trainer_keys
+from rewardkit.train.run import TrainError, settings_of
 
 
 def test_shorthands_and_defaults() -> None:
@@ -58,3 +60,12 @@ def test_recipe_errors_in_train_have_file_and_line(tmp_path: Path) -> None:
     text = str(info.value)
     assert "r.yaml:6: train.lora.r:" in text
     assert "r.yaml:8: train.dataset.formt: unknown key 'formt'; did you mean 'format'?" in text
+
+
+def test_a_raw_train_section_is_validated_with_locations() -> None:
+    """A recipe loaded without the train section's model (sections=) still fails with file:line."""
+    recipe = SimpleNamespace(train={"lora": {"r": 0}, "seed": 3}, locate=lambda path: f"r.yaml:{len(path)}")
+    with pytest.raises(TrainError) as info:
+        settings_of(recipe)
+    assert info.value.messages == ["r.yaml:3: train.lora.r: Input should be greater than or equal to 1"]
+    assert settings_of(SimpleNamespace(train={"seed": 3}, locate=None)).seed == 3

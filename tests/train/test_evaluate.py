@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rewardkit.train.evaluate import NumericJudge, graded_answer, score_completions
+from rewardkit.train.evaluate import graded_answer, make_judge, score_completions
 
 
 def test_graded_answer_needs_both_blocks_in_order() -> None:
@@ -14,8 +14,8 @@ def test_graded_answer_needs_both_blocks_in_order() -> None:
     assert graded_answer("<r>a</r><a>7</a>", reasoning_tag="r", answer_tag="a") == "7"
 
 
-def test_numeric_judge_reads_the_last_number_in_either_convention() -> None:
-    judge = NumericJudge()
+def test_the_default_judge_reads_the_final_answer_in_either_convention() -> None:
+    judge = make_judge()  # no recipe: math.equivalence, locale auto
     texts = ["3 + 4 = 7. The answer is 7.", "Đáp số: 2.500", "2,5", "1,200", "7 or 8", "", "nothing"]
     golds = ["7", "2500", "2.5", "1200", "7", "7", "7"]
     assert judge(texts, golds) == [True, True, True, True, False, False, False]
@@ -28,10 +28,11 @@ def test_score_completions_strict_lenient_format_by_language() -> None:
         "<think>2 + 3 = 6</think><answer>6</answer>",  # format only
         "Đáp số: 5",  # lenient only
     ]
-    result = score_completions(completions, ["5"] * 4, ["en", "en", "vi", "vi"], NumericJudge())
+    judge = make_judge()
+    result = score_completions(completions, ["5"] * 4, ["en", "en", "vi", "vi"], judge)
     assert (result.n, result.strict, result.lenient, result.format) == (4, 0.25, 0.75, 0.5)
     assert result.by_language["en"].strict == 0.5 and result.by_language["en"].lenient == 1.0
     assert result.by_language["vi"].format == 0.5 and result.by_language["vi"].lenient == 0.5
-    assert result.judge == "numeric" and result.examples[0]["strict"] is True
-    unlabeled = score_completions(["5"], ["5"], [""], NumericJudge())
+    assert result.judge == "math.equivalence" and result.examples[0]["strict"] is True
+    unlabeled = score_completions(["5"], ["5"], [""], judge)
     assert list(unlabeled.by_language) == ["all"]

@@ -17,10 +17,10 @@ pytestmark = pytest.mark.filterwarnings("ignore:.*gradient_checkpointing.*:Futur
 def _grpo_config(tmp_path: Path, **overrides):
     from trl import GRPOConfig
 
-    from rewardkit.train.run import grpo_defaults
+    from rewardkit.train.common import trainer_defaults
 
     args = {
-        **grpo_defaults(cuda=False),
+        **trainer_defaults("grpo", cuda=False),
         "max_steps": 2,
         "per_device_train_batch_size": 8,
         "num_generations": 4,
