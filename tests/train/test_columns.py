@@ -79,7 +79,7 @@ def test_a_column_given_in_the_recipe_is_located_at_its_line(last_word, tmp_path
 def test_gold_parse_rate_counts_the_third_party_gold_reader(last_word) -> None:
     from datasets import Dataset
 
-    from rewardkit.trl import compile_recipe
+    from rewardkit.runtime import compile_recipe
 
     recipe = loads_recipe(RECIPE)
     rows = Dataset.from_list(

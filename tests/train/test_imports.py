@@ -42,11 +42,7 @@ ALLOWED_LAZY: dict[tuple[str, str], str] = {
 }
 
 # Edges being removed on other branches right now (the lead empties this list after merging):
-KNOWN_CYCLES_BEING_FIXED: dict[tuple[str, str], str] = {
-    # recipe.py validates `train:` by importing rewardkit.train.config; the recipe package will take
-    # sections={"train": TrainSettings} from its callers instead.
-    ("rewardkit.recipe", "rewardkit.train.config"): "recipe -> train (core imports the training layer)",
-}
+KNOWN_CYCLES_BEING_FIXED: dict[tuple[str, str], str] = {}
 
 # Modules outside rewardkit/train that may import it: the CLI loads the train/eval/demo commands lazily.
 TRAIN_IMPORT_ALLOWED_PREFIXES = ("rewardkit.cli",)
