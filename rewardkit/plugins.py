@@ -2,16 +2,23 @@
 
 ``REWARDKIT_PLUGINS`` (comma-separated entry-point names) restricts which third-party plugins load;
 set it to an empty string to load none. Built-ins always load, the way llm and datasette do it.
+
+A new author's usual mistakes are caught here: a misspelled hook name is an error with a
+did-you-mean; a plugin that registers nothing (a hook without ``@rewardkit.hookimpl``, say) and an
+allowlist name that matches no installed entry point are :class:`PluginWarning` warnings, which the
+CLI prints on stderr.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import importlib
 import importlib.metadata
 import importlib.util
 import os
 import sys
+import warnings
 from pathlib import Path
 from types import ModuleType
 
@@ -31,12 +38,28 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
 )
 
 
+HOOK_NAMES: tuple[str, ...] = tuple(
+    sorted(name for name, obj in vars(hookspecs).items() if callable(obj) and hasattr(obj, "rewardkit_spec"))
+)
+
+
 class PluginLoadError(Exception):
     """A plugin module could not be imported or has a malformed hook implementation."""
 
 
+class PluginWarning(UserWarning):
+    """A plugin or the plugin settings probably do not do what their author meant."""
+
+
 _pm: pluggy.PluginManager | None = None
 _registry: Registry | None = None
+_warned: set[str] = set()
+
+
+def _warn(key: str, message: str) -> None:
+    if key not in _warned:
+        _warned.add(key)
+        warnings.warn(message, PluginWarning, stacklevel=3)
 
 
 def _new_manager() -> pluggy.PluginManager:
@@ -58,7 +81,18 @@ def _new_manager() -> pluggy.PluginManager:
 def _load_entry_points(pm: pluggy.PluginManager) -> None:
     allow = os.environ.get(ALLOWLIST_ENV)
     allowed = None if allow is None else {name.strip() for name in allow.split(",") if name.strip()}
-    for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+    entry_points = importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
+    if allowed:
+        installed = sorted({ep.name for ep in entry_points})
+        for name in sorted(allowed - set(installed)):
+            close = difflib.get_close_matches(name, installed, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}?" if close else f"installed: {', '.join(installed) or '(none)'}"
+            _warn(
+                f"allow:{name}",
+                f"{ALLOWLIST_ENV} names {name!r}, but no installed package has a {ENTRY_POINT_GROUP!r} entry point "
+                f"of that name; {hint}",
+            )
+    for entry_point in entry_points:
         if allowed is not None and entry_point.name not in allowed:
             continue
         if pm.get_plugin(entry_point.name) is not None or pm.is_blocked(entry_point.name):
@@ -74,7 +108,47 @@ def _check(pm: pluggy.PluginManager) -> None:
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
-        raise PluginLoadError(f"plugin {exc.plugin!r} has a hook implementation rewardkit does not know: {exc}") from exc
+        name = pm.get_name(exc.plugin) or repr(exc.plugin)
+        unknown = sorted(
+            hook
+            for hook, caller in vars(pm.hook).items()
+            if isinstance(caller, pluggy.HookCaller)
+            and not caller.has_spec()
+            and any(impl.plugin is exc.plugin for impl in caller.get_hookimpls())
+        )
+        parts = []
+        for hook in unknown or ["?"]:
+            close = difflib.get_close_matches(hook, HOOK_NAMES, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}?" if close else f"the hooks are {', '.join(HOOK_NAMES)}"
+            parts.append(f"{hook!r} is not a rewardkit hook; {hint}")
+        raise PluginLoadError(f"plugin {name!r}: " + "; ".join(parts)) from exc
+
+
+def _unmarked_hooks(plugin: object) -> list[str]:
+    """Functions of ``plugin`` named like a hook (or nearly) that lack ``@rewardkit.hookimpl``."""
+    found = []
+    for attr in dir(plugin):
+        if attr.startswith("_") or not difflib.get_close_matches(attr, HOOK_NAMES, n=1, cutoff=0.8):
+            continue
+        func = getattr(plugin, attr, None)
+        if callable(func) and not hasattr(func, "rewardkit_impl"):
+            found.append(attr)
+    return found
+
+
+def _warn_empty_plugins(pm: pluggy.PluginManager, registry: Registry) -> None:
+    used = {spec.plugin for table in (registry.rewards, registry.extractors, registry.probes) for spec in table.values()}
+    for name, plugin in pm.list_name_plugin():
+        if plugin is None or name in BUILTIN_PLUGINS or name in used:
+            continue
+        unmarked = _unmarked_hooks(plugin)
+        if unmarked:
+            why = f"{', '.join(unmarked)} {'is' if len(unmarked) == 1 else 'are'} not decorated with @rewardkit.hookimpl"
+        elif not pm.get_hookcallers(plugin):
+            why = "it has no hook implementation (@rewardkit.hookimpl def register_rewards(register): ...)"
+        else:
+            why = "its hooks never call register(...)"
+        _warn(f"empty:{name}:{id(plugin)}", f"plugin {name!r} registers nothing: {why}")
 
 
 def get_plugin_manager() -> pluggy.PluginManager:
@@ -89,7 +163,9 @@ def get_registry() -> Registry:
     """Everything the loaded plugins registered; rebuilt after plugins are added or removed."""
     global _registry
     if _registry is None:
-        _registry = Registry.collect(get_plugin_manager())
+        pm = get_plugin_manager()
+        _registry = Registry.collect(pm)
+        _warn_empty_plugins(pm, _registry)
     return _registry
 
 
@@ -97,10 +173,14 @@ def register_plugin(plugin: object, name: str) -> None:
     """Register a plugin object or module at run time (tests, recipe-local plugins)."""
     global _registry
     pm = get_plugin_manager()
-    if pm.get_plugin(name) is not None:
-        return
+    if pm.get_plugin(name) is not None or pm.get_name(plugin) is not None:
+        return  # already registered (an installed package that a recipe also lists, say)
     pm.register(plugin, name=name)
-    _check(pm)
+    try:
+        _check(pm)
+    except PluginLoadError:
+        pm.unregister(name=name)
+        raise
     _registry = None
 
 
@@ -117,6 +197,7 @@ def reset() -> None:
     global _pm, _registry
     _pm = None
     _registry = None
+    _warned.clear()
 
 
 def import_local_plugin(ref: str, base_dir: Path) -> tuple[str, ModuleType]:

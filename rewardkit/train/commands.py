@@ -21,9 +21,10 @@ def _console() -> Any:
 
 
 def _load(recipe_path: str | Path, overrides: tuple[str, ...]) -> Any:
-    from rewardkit.cli import load_or_exit
+    from rewardkit.cli.common import load_or_exit
+    from rewardkit.train.config import TrainSettings
 
-    return load_or_exit(str(recipe_path), overrides)
+    return load_or_exit(str(recipe_path), overrides, sections={"train": TrainSettings})
 
 
 def _fail(message: str, code: int = 2) -> None:

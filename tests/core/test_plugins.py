@@ -53,7 +53,7 @@ def test_misspelled_hook_fails_loudly(rewardkit_plugin):
         def register_reward(self, register):  # missing the final "s"
             register("typo.x", rewardkit.Reward)
 
-    with pytest.raises(PluginLoadError, match="register_reward"):
+    with pytest.raises(PluginLoadError, match=r"'register_reward' is not a rewardkit hook; did you mean 'register_rewards'"):
         rewardkit_plugin(Typo(), name="typo")
     plugins.unregister_plugin("typo")
 
@@ -173,3 +173,80 @@ def test_builtin_rewards_are_picklable():
             continue
         clone = pickle.loads(pickle.dumps(reward))
         assert type(clone) is type(reward), name
+
+
+# --------------------------------------------------------------------------- a new author's mistakes
+
+
+def test_misspelled_hook_suggests_the_real_name(rewardkit_plugin):
+    class Typo:
+        @rewardkit.hookimpl
+        def register_probe(self, register):
+            pass
+
+    with pytest.raises(
+        PluginLoadError, match=r"plugin 'typo2': 'register_probe' is not a rewardkit hook; did you mean 'register_probes'\?"
+    ):
+        rewardkit_plugin(Typo(), name="typo2")
+    assert plugins.get_plugin_manager().get_plugin("typo2") is None  # not left half-registered
+
+
+def test_plugin_that_registers_nothing_warns(rewardkit_plugin):
+    class Silent:
+        @rewardkit.hookimpl
+        def register_rewards(self, register):
+            pass
+
+    rewardkit_plugin(Silent(), name="silent")
+    with pytest.warns(plugins.PluginWarning, match="plugin 'silent' registers nothing: its hooks never call register"):
+        get_registry()
+
+
+def test_plugin_without_hookimpl_marker_warns(rewardkit_plugin):
+    module = types.ModuleType("unmarked")
+
+    def register_rewards(register):
+        register("unmarked.x", Constant)
+
+    module.register_rewards = register_rewards
+    rewardkit_plugin(module, name="unmarked")
+    with pytest.warns(plugins.PluginWarning, match="register_rewards is not decorated with @rewardkit.hookimpl"):
+        get_registry()
+    assert "unmarked.x" not in get_registry().rewards
+
+
+def test_plugin_with_no_hooks_at_all_warns(rewardkit_plugin):
+    rewardkit_plugin(types.ModuleType("bare"), name="bare")
+    with pytest.warns(plugins.PluginWarning, match="'bare' registers nothing: it has no hook implementation"):
+        get_registry()
+
+
+def test_allowlist_name_without_entry_point_warns(fresh_manager):
+    fresh_manager.setenv("REWARDKIT_PLUGINS", "exampel")
+    with pytest.warns(plugins.PluginWarning, match=r"REWARDKIT_PLUGINS names 'exampel'.*did you mean 'example'\?"):
+        registry = get_registry()
+    assert "example.thanks" not in registry.rewards
+
+
+def test_allowlist_warning_reaches_the_cli_stderr():
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "REWARDKIT_PLUGINS": "example,nonesuch"}
+    proc = subprocess.run([sys.executable, "-m", "rewardkit.cli", "plugins", "--json"], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.startswith("warning: REWARDKIT_PLUGINS names 'nonesuch'")
+    assert [p["name"] for p in __import__("json").loads(proc.stdout)] == ["example"]
+
+
+def test_a_plugin_registered_twice_under_two_names_is_kept_once(rewardkit_plugin):
+    class Mine:
+        @rewardkit.hookimpl
+        def register_rewards(self, register):
+            register("twice.one", Constant)
+
+    plugin = Mine()
+    rewardkit_plugin(plugin, name="first")
+    rewardkit_plugin(plugin, name="second")  # an installed package that a recipe also lists
+    assert get_registry().reward("twice.one").plugin == "first"

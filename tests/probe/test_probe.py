@@ -11,7 +11,8 @@ from pydantic import Field
 
 import rewardkit
 from rewardkit import Outcome, Reward, RewardParams
-from rewardkit.probe import PROBLEMS, Probe, context_from_recipe, parse_margin, probe_command, run_probes
+from rewardkit.cli.probe import probe_command
+from rewardkit.probe import PROBLEMS, Probe, context_from_recipe, parse_margin, run_probes
 from rewardkit.recipe import load_recipe
 
 _ANSWER = re.compile(r"<answer>(.*?)</answer>", re.DOTALL)
@@ -19,8 +20,9 @@ _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 
 class JudgeParams(RewardParams):
-    gold: str = Field("solution")
-    locale: str = Field("auto")
+    # The probe reads the gold column and locale from these markers, not from the names.
+    gold: rewardkit.GoldColumn = Field("solution")
+    locale: rewardkit.LocaleName = Field("auto")
 
 
 class ToyJudge(Reward[JudgeParams]):

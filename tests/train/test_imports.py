@@ -16,9 +16,6 @@ Rules:
   until the function runs. The one way out is :data:`ALLOWED_LAZY`, each entry with its reason;
 * no module outside ``rewardkit/train`` imports ``rewardkit.train``, except the CLI's lazy command
   loading (``rewardkit/cli*``): the training layer sits on top (DESIGN.md).
-
-:data:`KNOWN_CYCLES_BEING_FIXED` lists the edges other branches are removing right now; the lead
-empties it after merging them (each entry has an xfail-style test that reports when it is gone).
 """
 
 from __future__ import annotations
@@ -28,21 +25,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "rewardkit"
 
 # Lazy (function-level) imports that close a cycle on purpose. (importer, imported): reason.
-ALLOWED_LAZY: dict[tuple[str, str], str] = {
-    # The CLI loads the train/eval/demo commands lazily by module name (cli -> train.commands), and the
-    # commands load recipes through the CLI's one loader (load_or_exit: file:line errors, exit code 2).
-    # Follow-up for the CLI's owner: move load_or_exit below both (e.g. a cli support module).
-    ("rewardkit.train.commands", "rewardkit.cli"): "train commands use the CLI's recipe loader",
-}
-
-# Edges being removed on other branches right now (the lead empties this list after merging):
-KNOWN_CYCLES_BEING_FIXED: dict[tuple[str, str], str] = {}
+ALLOWED_LAZY: dict[tuple[str, str], str] = {}
 
 # Modules outside rewardkit/train that may import it: the CLI loads the train/eval/demo commands lazily.
 TRAIN_IMPORT_ALLOWED_PREFIXES = ("rewardkit.cli",)
@@ -186,7 +173,7 @@ def closes_cycle(edges: list[Edge], key: tuple[str, str]) -> bool:
 
 def _excused(edge: Edge) -> bool:
     key = (edge.importer, edge.imported)
-    return key in KNOWN_CYCLES_BEING_FIXED or (edge.lazy and key in ALLOWED_LAZY)
+    return edge.lazy and key in ALLOWED_LAZY
 
 
 def test_the_graph_is_read() -> None:
@@ -195,7 +182,7 @@ def test_the_graph_is_read() -> None:
     assert ("rewardkit.engine", "rewardkit.workers", False) in edges  # from rewardkit.workers import ...
     assert ("rewardkit.train.run", "rewardkit.train.sft", True) in edges  # lazy, inside Run.warmup
     assert ("rewardkit", "rewardkit.probe", True) in edges  # import_module(_LAZY[name])
-    assert ("rewardkit.cli", "rewardkit.train.commands", True) in edges  # the lazy command table
+    assert ("rewardkit.cli.app", "rewardkit.train.commands", True) in edges  # the lazy command table
     assert ("rewardkit.text", "rewardkit.text.vi", False) in edges
     assert not any(b == "rewardkit.engine" and a == "rewardkit.compose" for a, b, _ in edges)  # TYPE_CHECKING only
 
@@ -221,7 +208,6 @@ def test_the_core_never_imports_the_training_layer() -> None:
         if e.imported.startswith("rewardkit.train")
         and not e.importer.startswith("rewardkit.train")
         and not e.importer.startswith(TRAIN_IMPORT_ALLOWED_PREFIXES)
-        and (e.importer, e.imported) not in KNOWN_CYCLES_BEING_FIXED
     ]
     assert not wrong, "modules outside rewardkit/train import it:\n  " + "\n  ".join(wrong)
 
@@ -233,13 +219,3 @@ def test_allowed_lazy_imports_are_lazy_and_still_close_a_cycle() -> None:
         assert found, f"ALLOWED_LAZY {key} ({reason}) no longer exists: remove it"
         assert all(e.lazy for e in found), f"ALLOWED_LAZY {key} is a module-level import: only lazy imports can be excused"
         assert closes_cycle(edges, key), f"ALLOWED_LAZY {key} closes no cycle any more: remove it"
-
-
-@pytest.mark.parametrize("edge", sorted(KNOWN_CYCLES_BEING_FIXED), ids="->".join)
-@pytest.mark.xfail(reason="being fixed on another branch; when this passes, remove the entry", strict=False)
-def test_known_problem_is_fixed(edge: tuple[str, str]) -> None:
-    edges = import_graph()
-    present = [e for e in edges if (e.importer, e.imported) == edge]
-    if edge[1].startswith("rewardkit.train") and not edge[0].startswith("rewardkit.train"):
-        assert not present, f"{edge[0]} still imports {edge[1]}"
-    assert not (present and closes_cycle(edges, edge)), f"{edge} still closes a cycle"

@@ -1,0 +1,3 @@
+from rewardkit.cli.app import main
+
+main()

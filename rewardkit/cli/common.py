@@ -1,0 +1,65 @@
+"""What every command shares: failing with an exit code, the console, the error guard, the recipe loader.
+
+Kept apart from the click group (which loads the command modules lazily) so that command modules,
+including the training commands in :mod:`rewardkit.train.commands`, import these without a cycle.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NoReturn
+
+import click
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print ``message`` on stderr and exit with ``code`` (2: bad input)."""
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+def load_or_exit(path: str, overrides: Sequence[str] = (), sections: Mapping[str, Any] | None = None) -> Any:
+    """The recipe at ``path`` with ``--set`` overrides; ``sections`` names the models of extra sections (``train``)."""
+    from rewardkit.plugins import PluginLoadError
+    from rewardkit.recipe import RecipeError, load_recipe
+    from rewardkit.registry import RegistryError
+
+    try:
+        return load_recipe(path, overrides, sections=sections)
+    except RecipeError as exc:
+        n = len(exc.issues)
+        fail(f"{exc}\n{n} error{'s' if n != 1 else ''} in {path}")
+    except (PluginLoadError, RegistryError) as exc:
+        fail(f"{path}: {exc}")
+
+
+def console() -> Any:
+    from rich.console import Console
+
+    out = Console(highlight=False, soft_wrap=True)
+    if not out.is_terminal:  # piped or captured: print wide tables whole rather than truncate cells
+        out.width = max(out.width, 200)
+    return out
+
+
+def guard(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Map the errors users cause to messages and exit codes instead of tracebacks."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from rewardkit.plugins import PluginLoadError
+        from rewardkit.registry import RegistryError, UnknownNameError
+        from rewardkit.runtime import RewardRaised
+
+        try:
+            return func(*args, **kwargs)
+        except RewardRaised as exc:
+            fail(f"error: {exc} (the recipe's policy for this reward is `raise`)", 1)
+        except (PluginLoadError, RegistryError) as exc:
+            fail(f"error: {exc}")
+        except UnknownNameError as exc:
+            fail(f"error: {exc.describe()}")
+
+    return wrapper

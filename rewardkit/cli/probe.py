@@ -1,0 +1,132 @@
+"""The ``probe`` command and the rendering of a :class:`~rewardkit.probe.ProbeReport` (rich tables)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from rewardkit.probe import ProbeReport, parse_margin, run_probes
+
+
+def _cell(value: float | None, outcome: str) -> str:
+    if outcome == "skip" or value is None:
+        return "[dim]skip[/dim]" if outcome == "skip" else "[dim]—[/dim]"
+    text = f"{value:.2f}"
+    return text if outcome == "ok" else f"{text} [dim]({outcome.removeprefix('error:')})[/dim]"
+
+
+def render_report(report: ProbeReport, console: Any, show: bool = False) -> None:
+    """Print the report as a rich table: a row per probe, a column per weighted reward, the total and the verdict.
+
+    Weight-0 entries (monitors) do not move the total and are left out of the table; ``--json`` has them.
+    """
+    from rich.markup import escape
+    from rich.table import Table
+
+    shown = [i for i in report.ids if report.weights.get(i, 1.0) != 0]
+    hidden = [i for i in report.ids if i not in shown]
+    at_step = f", weights at step {report.step}" if report.step else ""
+    title = f"rewardkit probe: {escape(report.recipe)} (locale {report.context.locale}{at_step})"
+    table = Table(title=title, title_justify="left")
+    table.add_column("probe", no_wrap=True)
+    for reward_id in shown:
+        table.add_column(f"{escape(reward_id)}\n×{report.weights.get(reward_id, 1.0):g}", justify="right", no_wrap=True)
+    table.add_column("total", justify="right", no_wrap=True)
+    table.add_column("vs honest", justify="right", no_wrap=True)
+    table.add_column("verdict")
+    honest_total = report.honest.total
+    for result in [report.honest, *report.probes]:
+        cells = [_cell(result.rewards.get(i), result.outcomes.get(i, "skip")) for i in shown]
+        if not result.applicable:
+            verdict = f"[yellow]{escape(result.reason)}[/yellow]" if result.reason else "[dim]n/a[/dim]"
+            table.add_row(escape(result.name), *(["[dim]—[/dim]"] * len(shown)), "", "", verdict)
+            continue
+        total = "—" if result.total is None else f"{result.total:.2f}"
+        if result is report.honest:
+            table.add_row(f"[bold]{result.name}[/bold]", *cells, f"[bold]{total}[/bold]", "", "reference", end_section=True)
+            continue
+        delta = "" if result.total is None or honest_total is None else f"{result.total - honest_total:+.2f}"
+        verdict = "[bold red]FLAG[/bold red]" if result.flagged else "[green]ok[/green]"
+        table.add_row(escape(result.name), *cells, total, delta, verdict)
+    console.print(table)
+    console.print(f"margin: {report.margin_text}; must_not_gain probes are flagged only above the honest total")
+    if hidden:
+        console.print(f"[dim]not shown (weight 0, no effect on the total): {escape(', '.join(hidden))}; --json has them[/dim]")
+    for problem in report.problems:
+        console.print(f"[bold red]recipe problem:[/bold red] {escape(problem)}")
+    for result in report.flagged:
+        console.print(f"[red]FLAG[/red] {escape(result.name)}: {escape(result.reason)}. {escape(result.description)}")
+    if not report.failed:
+        console.print("[green]no hack pays: every probe scores clearly below the honest completion[/green]")
+    if show:
+        for result in [report.honest, *report.probes]:
+            if result.completion is not None:
+                console.rule(escape(result.name))
+                console.print(result.completion, markup=False, highlight=False)
+
+
+def _console(report: ProbeReport) -> Any:
+    from rich.console import Console
+
+    console = Console()
+    if not console.is_terminal:  # piped or captured: widen rather than truncate the columns to 80
+        needed = 32 + sum(max(len(i), 6) + 3 for i in report.ids if report.weights.get(i, 1.0) != 0) + 32
+        console = Console(width=max(console.width, needed))
+    return console
+
+
+@click.command("probe")
+@click.argument("recipe_path", metavar="RECIPE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--strict", is_flag=True, help="Exit 1 when any probe is flagged.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--margin",
+    default=None,
+    metavar="X",
+    help="Flag within X of the honest total: 0.2 (absolute) or 15% (relative); default 10%.",
+)
+@click.option("--only", multiple=True, metavar="NAME", help="Run only this probe (repeatable).")
+@click.option("--show", is_flag=True, help="Also print every probe's completion.")
+@click.option(
+    "--step",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Use the weights of this training step (default: after every schedule).",
+)
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a recipe key (as in train).")
+def probe_command(
+    recipe_path: Path,
+    strict: bool,
+    as_json: bool,
+    margin: str | None,
+    only: tuple[str, ...],
+    show: bool,
+    step: int | None,
+    overrides: tuple[str, ...],
+) -> None:
+    """Attack RECIPE with reward-hacking completions and flag the hacks that score like an honest answer."""
+    from rewardkit.recipe import RecipeError, load_recipe
+    from rewardkit.registry import UnknownNameError
+
+    try:
+        parse_margin(margin)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--margin") from None
+    try:
+        recipe = load_recipe(recipe_path, overrides=list(overrides))
+    except RecipeError as exc:
+        click.echo(str(exc), err=True)
+        raise SystemExit(2) from None
+    try:
+        report = run_probes(recipe, margin=margin, only=only, step=step)
+    except UnknownNameError as exc:
+        raise click.BadParameter(exc.describe(), param_hint="--only") from None
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        render_report(report, _console(report), show=show)
+    if strict and report.failed:
+        raise SystemExit(1)
