@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -126,11 +126,11 @@ R = TypeVar("R", bound=ParamRole)
 
 
 @dataclass(frozen=True)
-class RoleValue:
+class RoleValue(Generic[R]):
     """One marked parameter of a params instance: its field name, its marker and its value."""
 
     field: str
-    role: ParamRole
+    role: R
     value: Any
 
 
@@ -149,7 +149,7 @@ def marked_fields(model: type[BaseModel], role: type[R] = ParamRole) -> list[tup
     return [(name, meta) for name, meta in _roles_of(model) if isinstance(meta, role)]
 
 
-def roles(params: BaseModel, role: type[R] = ParamRole) -> Iterator[RoleValue]:  # type: ignore[assignment]
+def roles(params: BaseModel, role: type[R] = ParamRole) -> Iterator[RoleValue[R]]:  # type: ignore[assignment]
     """Every marked parameter of ``params`` (defaults included) whose marker is of type ``role``."""
     for name, meta in marked_fields(type(params), role):
         yield RoleValue(name, meta, getattr(params, name))

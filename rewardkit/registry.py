@@ -71,8 +71,9 @@ class RewardSpec:
         The reward's ``__name__`` is the registered name, as for a recipe entry without an ``id``.
         """
         params = self.validate(params, registry)
+        reward: Any
         if isinstance(self.factory, type) and issubclass(self.factory, Reward):
-            reward: Any = self.factory(params)
+            reward = self.factory(params)
         elif self.params_model is NoParams and not _takes_argument(self.factory):
             reward = self.factory()
         else:

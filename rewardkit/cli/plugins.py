@@ -43,7 +43,7 @@ def plugins(show_all: bool, as_json: bool, local_plugins: tuple[str, ...]) -> No
     _load_local(local_plugins)
     pm = get_plugin_manager()
     registry = get_registry()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name, plugin in pm.list_name_plugin():
         if plugin is None or (name in BUILTIN_PLUGINS and not show_all):
             continue
@@ -77,10 +77,10 @@ def plugins(show_all: bool, as_json: bool, local_plugins: tuple[str, ...]) -> No
 
 def param_roles(model: Any) -> dict[str, dict[str, Any]]:
     """The markers of a params model, by field: ``{"gold": {"role": "column", "gold": True}}``."""
-    from rewardkit.params import marked_fields
+    from rewardkit.params import ParamRole, marked_fields
 
     out: dict[str, dict[str, Any]] = {}
-    for field_name, marker in marked_fields(model):
+    for field_name, marker in marked_fields(model, ParamRole):
         out[field_name] = {"role": marker.role_name, **dataclasses.asdict(marker)}  # type: ignore[call-overload]
     return out
 

@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from rewardkit.cli.common import console, fail, guard, load_or_exit
+from rewardkit.recipe import WeightSchedule
 
 # --------------------------------------------------------------------------- check
 
@@ -34,8 +35,7 @@ def check(recipe_path: str, overrides: tuple[str, ...], dataset: str | None) -> 
 
     table = Table("id", "reward", "weight (TRL)", "isolation", "timeout_s", title=f"{recipe_path}: OK")
     for func in compiled.funcs:
-        node = func.node
-        weight = node.weight if not hasattr(node.weight, "at") else f"schedule {node.weight.start}->{node.weight.end}"
+        weight = func.weight if not isinstance(func.weight, WeightSchedule) else f"schedule {func.weight.start}->{func.weight.end}"
         isolation = ", ".join(sorted({leaf.isolation for leaf in func.leaves}))
         rewards_used = " | ".join(leaf.reward_name for leaf in func.leaves)
         table.add_row(func.__name__, rewards_used, str(weight), isolation, str(func.leaves[0].timeout_s))
