@@ -28,7 +28,7 @@ class DiacriticsResult:
 
 
 def diacritics(
-    words: Words, target_share: float = 0.45, missing_penalty: float = 4.0, min_words: int = 4, run_words: int = 3
+    words: Words, target_share: float = 0.45, missing_penalty: float = 4.0, min_words: int = 0, run_words: int = 3
 ) -> DiacriticsResult:
     """``min(1, share / target_share) * (1 - min(1, missing_penalty * dropped / judged))`` over distinct words.
 
@@ -39,8 +39,9 @@ def diacritics(
     words occur, ``foreign_share`` is their share, with the unknown Latin words (``resposta``), among
     those and the marked Vietnamese words: above one half the text is another Latin-script language
     (Portuguese, French, Czech), which ``vi.language`` treats as a leak. Texts with fewer than
-    ``min_words`` judged words, all unmarked but valid Vietnamese (``Cho x = 5``), are too short to
-    tell and score 1. ``unmarked_runs`` lists the stretches of ``run_words`` or more unmarked words
+    ``min_words`` judged words, all unmarked but valid Vietnamese (``Cho x = 5``), score 1; the
+    default 0 never does: without a mark, short text is judged like any other (``Ket qua`` scores 0).
+    ``unmarked_runs`` lists the stretches of ``run_words`` or more unmarked words
     with two dropped-mark words among them (``dap an la``): a sentence typed without marks, which
     ``vi.language`` treats as a leak.
 

@@ -22,10 +22,12 @@ class TextParams(RewardParams):
     reasoning_tag: Annotated[str, ReasoningTag()] = Field("think", description="Tag wrapping the reasoning")
     answer_tag: Annotated[str, AnswerTag()] = Field("answer", description="Tag wrapping the final answer")
     if_no_words: float | None = Field(
-        1.0,
+        0.0,
         ge=0.0,
         le=1.0,
-        description="Score when the part holds no word to judge (only numbers, LaTeX or code); null skips the completion",
+        description="Score when the part holds no word to judge (only numbers, LaTeX, code, names or variables: "
+        "'42', '\\boxed{17}', '$x = 4$'): 0 by default, so saying nothing earns nothing; 1.0 accepts number-only "
+        "working (opt in per recipe); null skips the completion",
     )
     max_chars: int = Field(50_000, gt=0, description="Judge at most this many leading characters of the completion")
 
@@ -46,7 +48,10 @@ class DiacriticsParams(TextParams):
         4.0, ge=0.0, description="Score lost per word with dropped marks (la, duoc), relative to the judged words"
     )
     min_words: int = Field(
-        4, ge=0, description="Below this many judged words, a text of unmarked but valid Vietnamese words scores 1"
+        0,
+        ge=0,
+        description="Below this many judged words, a text of only unmarked but valid Vietnamese words ('Cho x = 5') "
+        "scores 1; 0 (the default) never: without a mark such text cannot be told from Vietnamese with dropped marks",
     )
 
 
@@ -108,6 +113,14 @@ class AnswerMarkerParams(RewardParams):
     bare_score: float = Field(0.5, ge=0.0, le=1.0, description=r"Score of \boxed{} or #### with no Vietnamese lead-in")
     tag_score: float = Field(1.0, ge=0.0, le=1.0, description="Score of an answer tag holding a bare value")
     artifact_score: float = Field(0.5, ge=0.0, le=1.0, description=r"Score of the translation artifact \đóng hộp{")
+    if_no_vietnamese: float | None = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="Score when the completion holds no Vietnamese letter at all (a bare '\\boxed{17}' or '42', "
+        "English reasoning then <answer>42</answer>): it is not Vietnamese, whatever the answer's form; "
+        "null skips the completion",
+    )
     max_chars: int = Field(50_000, gt=0, description="Judge at most this many trailing characters of the completion")
 
 
@@ -121,4 +134,12 @@ class NumberConventionParams(RewardParams):
     )
     mixed_score: float = Field(0.5, ge=0.0, le=1.0, description="Score when both conventions appear")
     mismatch_score: float = Field(0.0, ge=0.0, le=1.0, description="Score when the completion uses the other convention")
+    if_no_vietnamese: float | None = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="Score when the completion holds no Vietnamese letter at all (a bare '\\boxed{17}' or '42', "
+        "English reasoning then <answer>42</answer>): it is not Vietnamese, whatever its numbers; "
+        "null skips the completion",
+    )
     max_chars: int = Field(50_000, gt=0, description="Judge at most this many leading characters of the completion")

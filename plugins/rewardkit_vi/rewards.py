@@ -2,7 +2,11 @@
 ``vi.language``, ``vi.answer_marker`` and ``vi.number_convention``.
 
 Each scores 0..1 on NFC text with LaTeX and code removed (numbers keep their LaTeX), is a pure
-standard-library computation (``cheap = True``), and says why in ``details``.
+standard-library computation (``cheap = True``), and says why in ``details``. Saying nothing is not
+Vietnamese: a completion with no word to judge (``42``, ``\\boxed{17}``, ``$x = 4$``) scores
+``if_no_words`` (0.0) on the prose checks, and one without a single Vietnamese letter scores
+``if_no_vietnamese`` (0.0) on ``vi.answer_marker`` and ``vi.number_convention``; a recipe that accepts
+number-only working opts in with 1.0.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from rewardkit_vi.params import (
 from rewardkit_vi.parts import blocks, prose, select_part
 from rewardkit_vi.script import script_purity
 from rewardkit_vi.syllables import syllables
-from rewardkit_vi.words import Words, tokenize
+from rewardkit_vi.words import N, Words, tokenize
 
 TP = TypeVar("TP", bound=TextParams)
 
@@ -44,10 +48,23 @@ class _ProseReward(Reward[TP], Generic[TP]):
             prose(sample.completion, p.part, reasoning_tag=p.reasoning_tag, answer_tag=p.answer_tag, max_chars=p.max_chars)
         )
 
+    @staticmethod
+    def has_words(words: Words) -> bool:
+        """Whether the text holds a word to judge: names, units, variables and single letters are not words."""
+        return any(cls != N for cls in words.classes)
+
     def no_words(self, **details: Any) -> Outcome:
+        """The completion says nothing to judge (``42``, ``\\boxed{17}``, ``$x = 4$``, ``Anna``): ``if_no_words`` (0)."""
         if self.params.if_no_words is None:
             return Outcome.skip("no words to judge", **details)
         return Outcome.ok(self.params.if_no_words, reason="no words to judge", **details)
+
+
+def _no_vietnamese(value: float | None, **details: Any) -> Outcome:
+    """A completion without a single Vietnamese letter is not Vietnamese: ``if_no_vietnamese`` (0)."""
+    if value is None:
+        return Outcome.skip("no Vietnamese letter", **details)
+    return Outcome.ok(value, rule="no_vietnamese", **details)
 
 
 class ScriptPurityReward(_ProseReward[ScriptPurityParams]):
@@ -60,7 +77,7 @@ class ScriptPurityReward(_ProseReward[ScriptPurityParams]):
     Args:
         params (`ScriptPurityParams`): ``penalty`` (20: 5 % foreign letters scores 0), ``punctuation``
             (count ``，。：``), ``hard`` (0 for any foreign letter), and the shared ``part``,
-            ``reasoning_tag``, ``answer_tag``, ``if_no_words``, ``max_chars``.
+            ``reasoning_tag``, ``answer_tag``, ``if_no_words`` (0.0), ``max_chars``.
 
     Returns:
         `list[float]`: the score per completion; ``details["offending"]`` lists the foreign spans.
@@ -81,7 +98,7 @@ class ScriptPurityReward(_ProseReward[ScriptPurityParams]):
         words = self.words(sample)
         p = self.params
         result = script_purity(words, p.penalty, p.punctuation, p.hard)
-        if result.foreign == 0 and not words.tokens:
+        if result.foreign == 0 and not self.has_words(words):
             return self.no_words()
         if result.foreign == 0:
             return Outcome.ok(1.0)
@@ -93,14 +110,16 @@ class ScriptPurityReward(_ProseReward[ScriptPurityParams]):
 class DiacriticsReward(_ProseReward[DiacriticsParams]):
     """The share of words written with Vietnamese marks, less a penalty for words whose marks were dropped.
 
-    Vietnamese typed without marks (``Vay dap an la 5``) scores about 0; partial marks
-    (``Vậy dap an la 5``) score low. Names, units, acronyms and variables are not judged; shares
-    are over distinct words, so repeated filler cannot raise the score.
+    Vietnamese typed without marks (``Vay dap an la 5``, and short ``Ket qua: 7/12`` too: marks are what
+    show Vietnamese) scores 0; partial marks (``Vậy dap an la 5``) score low. Names, units, acronyms and
+    variables are not judged, so ``x = 5`` has no word and scores ``if_no_words`` (0); shares are over
+    distinct words, so repeated filler cannot raise the score.
     Score: ``min(1, share / target_share) * (1 - min(1, missing_penalty * dropped / judged))``.
 
     Args:
         params (`DiacriticsParams`): ``target_share`` (0.45), ``missing_penalty`` (4), ``min_words``
-            (4), and the shared ``part``, ``reasoning_tag``, ``answer_tag``, ``if_no_words``, ``max_chars``.
+            (0: short unmarked text is judged, not waved through), and the shared ``part``,
+            ``reasoning_tag``, ``answer_tag``, ``if_no_words`` (0.0), ``max_chars``.
 
     Returns:
         `list[float]`: the score per completion; ``details["missing_marks"]`` lists unmarked Vietnamese words.
@@ -109,8 +128,8 @@ class DiacriticsReward(_ProseReward[DiacriticsParams]):
         >>> from rewardkit import Sample
         >>> from rewardkit_vi import DiacriticsReward
         >>> reward = DiacriticsReward()
-        >>> reward(completions=["Vậy đáp án là 5.", "Vay dap an la 5.", "x = 5"])
-        [1.0, 0.0, 1.0]
+        >>> reward(completions=["Vậy đáp án là 5.", "Kết quả: 7/12", "Vay dap an la 5.", "Ket qua: 7/12", "x = 5"])
+        [1.0, 1.0, 0.0, 0.0, 0.0]
         >>> reward.score(Sample("Vậy số táo còn lai la 5 qua.")).details["missing_marks"]
         ['lai', 'la']
     """
@@ -123,6 +142,8 @@ class DiacriticsReward(_ProseReward[DiacriticsParams]):
         if result.score is None:
             return self.no_words()
         details: dict[str, Any] = {"share": round(result.share, 3), "judged": result.judged}
+        if result.share == 0.0:
+            details["reason"] = "no marked Vietnamese word"
         if result.missing_marks:
             details["missing_marks"] = result.missing_marks
         return Outcome.ok(result.score, **details)
@@ -137,7 +158,7 @@ class NoEnglishReward(_ProseReward[NoEnglishParams]):
 
     Args:
         params (`NoEnglishParams`): ``penalty`` (3), ``min_run`` (2), and the shared ``part``,
-            ``reasoning_tag``, ``answer_tag``, ``if_no_words``, ``max_chars``.
+            ``reasoning_tag``, ``answer_tag``, ``if_no_words`` (0.0), ``max_chars``.
 
     Returns:
         `list[float]`: the score per completion; ``details["english"]`` lists the English spans.
@@ -156,9 +177,10 @@ class NoEnglishReward(_ProseReward[NoEnglishParams]):
 
     def score(self, sample: Sample) -> Outcome:
         p = self.params
-        result = no_english(self.words(sample), p.penalty, p.min_run)
-        if result.score is None:
+        words = self.words(sample)
+        if not self.has_words(words):
             return self.no_words()
+        result = no_english(words, p.penalty, p.min_run)
         if not result.english_words:
             return Outcome.ok(1.0)
         return Outcome.ok(result.score, english_words=result.english_words, english=result.spans)
@@ -175,7 +197,7 @@ class SyllablesReward(_ProseReward[SyllablesParams]):
 
     Args:
         params (`SyllablesParams`): ``floor`` (0), ``full`` (1), and the shared ``part``,
-            ``reasoning_tag``, ``answer_tag``, ``if_no_words``, ``max_chars``.
+            ``reasoning_tag``, ``answer_tag``, ``if_no_words`` (0.0), ``max_chars``.
 
     Returns:
         `list[float]`: the score per completion; ``details["invalid"]`` maps bad words to the rule they break.
@@ -207,8 +229,10 @@ class LanguageReward(_ProseReward[LanguageParams]):
     """Whether the text is proper Vietnamese: script purity × diacritics × no English, capped on leaks.
 
     Proper, marked Vietnamese math reasoning scores ≥ 0.8 (numbers, LaTeX, English names and titles,
-    and parenthesised English terms allowed) and short answers (``Đáp án: 5``, ``Chọn C``) are not
-    penalised. English, Chinese, other Latin-script languages (``área``, ``dépensé``: marks that spell
+    and parenthesised English terms allowed) and short marked answers (``Đáp án: 5``, ``Chọn C``) are not
+    penalised. Saying nothing is not Vietnamese: no word to judge (``42``, ``\\boxed{17}``, ``$x = 4$``)
+    scores ``if_no_words`` (0), and text with no marked word (``Ket qua: 7/12``, ``Vay x = 3``) scores 0.
+    English, Chinese, other Latin-script languages (``área``, ``dépensé``: marks that spell
     no Vietnamese syllable), Vietnamese without marks, and Vietnamese with an English sentence or any
     Chinese character mixed in score ≤ 0.2: each kind of leak multiplies the score by ``leak_cap``,
     so filler cannot dilute a leak away. Keep its weight below
@@ -218,7 +242,7 @@ class LanguageReward(_ProseReward[LanguageParams]):
         params (`LanguageParams`): ``leak_cap`` (0.2), ``sentence_words`` (2), ``foreign_share`` (0.5), the component
             settings ``script_penalty``, ``target_share``, ``missing_penalty``, ``english_penalty``,
             ``min_run``, ``syllables`` (also multiply by the syllable share), and the shared
-            ``part``, ``reasoning_tag``, ``answer_tag``, ``if_no_words``, ``max_chars``.
+            ``part``, ``reasoning_tag``, ``answer_tag``, ``if_no_words`` (0.0), ``max_chars``.
 
     Returns:
         `list[float]`: the score per completion; ``details`` hold each component and the evidence.
@@ -230,11 +254,13 @@ class LanguageReward(_ProseReward[LanguageParams]):
         >>> reward(completions=[
         ...     "Ta có $2 + 3 = 5$. Vậy đáp án là 5.",
         ...     "Chọn C",
+        ...     "42",
+        ...     "Ket qua: 7/12",
         ...     "Vay dap an la 5.",
         ...     "Lan có 2 quả táo, mẹ cho thêm 3 quả, 所以 Lan có 5 quả.",
         ...     "Lan có 2 quả táo, mẹ cho thêm 3 quả. So the answer is 5.",
         ... ])
-        [1.0, 1.0, 0.0, 0.0, 0.02]
+        [1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.02]
         >>> reward.score(Sample("Lan có 2 quả táo, mẹ cho thêm 3 quả, 所以 Lan có 5 quả.")).details["leaks"]
         ['foreign_script']
     """
@@ -245,9 +271,9 @@ class LanguageReward(_ProseReward[LanguageParams]):
         p = self.params
         words = self.words(sample)
         script = script_purity(words, p.script_penalty)
-        if not words.tokens and script.foreign == 0:
+        if script.foreign == 0 and not self.has_words(words):
             return self.no_words()
-        marks = diacritics(words, p.target_share, p.missing_penalty, run_words=p.unmarked_run_words)
+        marks = diacritics(words, p.target_share, p.missing_penalty, min_words=0, run_words=p.unmarked_run_words)
         english = no_english(words, p.english_penalty, p.min_run, p.sentence_words)
         marks_score = 1.0 if marks.score is None else marks.score
         english_score = 1.0 if english.score is None else english.score
@@ -274,6 +300,8 @@ class LanguageReward(_ProseReward[LanguageParams]):
             details["english_spans"] = english.spans
         if marks.missing_marks:
             details["missing_marks"] = marks.missing_marks
+        if marks.score is not None and marks.share == 0.0:
+            details["reason"] = "no marked Vietnamese word"
         if p.syllables:
             syl = syllables(words)
             if syl.share is not None:
@@ -293,10 +321,12 @@ class AnswerMarkerReward(Reward[AnswerMarkerParams]):
     Vietnamese text scores 1; an answer tag holding a bare value scores ``tag_score`` (1); a bare
     ``\\boxed{}`` or ``####`` scores ``bare_score`` (0.5), the artifact ``\\đóng hộp{`` ``artifact_score``
     (0.5); an English marker (``The answer is``, ``Final answer``, ``Answer:``) or no marker scores 0.
+    A tag or bare answer in a completion without a single Vietnamese letter (``\\boxed{17}`` alone,
+    English reasoning then ``<answer>42</answer>``) is not a Vietnamese answer: ``if_no_vietnamese`` (0).
 
     Args:
         params (`AnswerMarkerParams`): ``answer_tag``, ``tail_lines`` (3), ``bare_score``,
-            ``tag_score``, ``artifact_score``, ``max_chars``.
+            ``tag_score``, ``artifact_score``, ``if_no_vietnamese`` (0.0), ``max_chars``.
 
     Returns:
         `list[float]`: the score per completion; ``details["rule"]`` names the marker that decided.
@@ -306,7 +336,10 @@ class AnswerMarkerReward(Reward[AnswerMarkerParams]):
         >>> from rewardkit_vi import AnswerMarkerReward
         >>> reward = AnswerMarkerReward()
         >>> reward(completions=["2 + 3 = 5\\nĐáp án: 5", "2 + 3 = 5\\nThe answer is: 5", "$\\\\boxed{5}$", "2 + 3 = 5"])
-        [1.0, 0.0, 0.5, 0.0]
+        [1.0, 0.0, 0.0, 0.0]
+        >>> reward.score(Sample("$\\\\boxed{5}$")).details["rule"]
+        'no_vietnamese'
+
         >>> reward.score(Sample("Vậy số táo là 5.\\nThe answer is: 5")).details["rule"]
         'english_marker'
     """
@@ -328,8 +361,11 @@ class AnswerMarkerReward(Reward[AnswerMarkerParams]):
                 text = text[:end]
             text = text.replace(f"<{p.answer_tag}>", "\n").replace(f"</{p.answer_tag}>", "\n")
         marker = last_marker(text, p.tail_lines)
+        vietnamese = has_vietnamese_letter(text)
         if marker is None:
             if tagged:
+                if not vietnamese:
+                    return _no_vietnamese(p.if_no_vietnamese)
                 return Outcome.ok(p.tag_score, rule="answer_tag")
             return Outcome.ok(0.0, rule="no_marker")
         details = {"marker": marker.text[:40]}
@@ -344,6 +380,8 @@ class AnswerMarkerReward(Reward[AnswerMarkerParams]):
             return Outcome.ok(p.artifact_score, rule="boxed_artifact", **details)
         if has_vietnamese_letter(before):
             return Outcome.ok(1.0, rule="boxed_after_vietnamese", **details)
+        if not vietnamese:
+            return _no_vietnamese(p.if_no_vietnamese, **details)
         return Outcome.ok(p.bare_score, rule="bare_" + marker.kind, **details)
 
 
@@ -353,11 +391,14 @@ class NumberConventionReward(Reward[NumberConventionParams]):
     Vietnamese writes ``2,5`` and ``1.200.000``, English ``2.5`` and ``1,200,000``; ``1.234`` alone
     decides nothing. Detection is the math judge's (``rewardkit.text.numbers``). Scores 1 for one
     convention or no unambiguous number, ``mixed_score`` (0.5) for both, ``mismatch_score`` (0) for
-    the other convention than expected. Numbers inside LaTeX count; code is not read. Weight it small.
+    the other convention than expected, and ``if_no_vietnamese`` (0) when the completion holds no
+    Vietnamese letter at all (``42``, English reasoning): its numbers are nobody's Vietnamese. Numbers
+    inside LaTeX count; code is not read. Weight it small.
 
     Args:
         params (`NumberConventionParams`): ``expected`` (``prompt``, ``vi``, ``en`` or ``any``),
-            ``mixed_score``, ``mismatch_score``, ``part``, ``reasoning_tag``, ``answer_tag``, ``max_chars``.
+            ``mixed_score``, ``mismatch_score``, ``if_no_vietnamese`` (0.0), ``part``, ``reasoning_tag``,
+            ``answer_tag``, ``max_chars``.
 
     Returns:
         `list[float]`: the score per completion; ``details["rule"]`` says which case applied.
@@ -378,6 +419,8 @@ class NumberConventionReward(Reward[NumberConventionParams]):
     def score(self, sample: Sample) -> Outcome:
         p = self.params
         text = normalize_text(sample.completion[: p.max_chars])
+        if not has_vietnamese_letter(strip_latex_and_code(text, latex=False)):
+            return _no_vietnamese(p.if_no_vietnamese)
         text = strip_latex_and_code(select_part(text, p.part, p.reasoning_tag, p.answer_tag), latex=False)
         prompt = strip_latex_and_code(normalize_text(sample.prompt[: p.max_chars]), latex=False) if sample.prompt else ""
         result = number_convention(text, prompt, p.expected, p.mixed_score, p.mismatch_score)

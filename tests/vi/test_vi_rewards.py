@@ -65,10 +65,39 @@ def test_diacritics_scores_marks_and_names_the_missing_ones():
     assert reward.score(Sample("Vay dap an la 5.")).score == 0.0
     partial = reward.score(Sample("Vậy số táo còn lai la 5 qua."))
     assert partial.score < 0.5 and partial.details["missing_marks"] == ["lai", "la"]
-    assert reward.score(Sample("Cho x = 5")).score == 1.0  # too short to tell, nothing dropped
+    unmarked = reward.score(Sample("Ket qua: 7/12"))  # short, but no mark: not waved through
+    assert unmarked.score == 0.0 and unmarked.details["reason"] == "no marked Vietnamese word"
+    assert reward.score(Sample("Kết quả: 7/12")).score == 1.0
+    assert reward.score(Sample("Ba con ga")).score == 0.0  # valid unmarked words alone prove nothing
+    assert build("vi.diacritics", min_words=4).score(Sample("Ba con ga")).score == 1.0  # the old leniency, opt-in
     assert reward.score(Sample("The answer is 5")).score == 0.0
     assert reward.score(Sample("$x = 5$")).details["reason"] == "no words to judge"
     assert build("vi.diacritics", if_no_words=None).score(Sample("42")).status == "skip"
+
+
+SAYING_NOTHING = ["42", "\\boxed{17}", "$x = 4$", "x = 5", "", "Anna", "<think>12 + 30 = 42</think><answer>42</answer>"]
+PROSE = ["vi.script_purity", "vi.diacritics", "vi.no_english", "vi.syllables", "vi.language"]
+
+
+@pytest.mark.parametrize("name", PROSE)
+@pytest.mark.parametrize("text", SAYING_NOTHING)
+def test_no_words_is_not_vietnamese_by_default(name, text):
+    out = build(name).score(Sample(text))
+    assert out.score == 0.0 and out.details["reason"] == "no words to judge"
+    assert build(name, if_no_words=1.0).score(Sample(text)).score == 1.0  # a recipe opts in to number-only working
+    assert build(name, if_no_words=None).score(Sample(text)).status == "skip"
+
+
+@pytest.mark.parametrize("text", ["Ket qua: 7/12", "Dap an la 5", "Vay x = 3", "Cau tra loi la 42", "Ta co x = 5", "Chon C"])
+def test_short_unmarked_vietnamese_is_judged(text):
+    for name in ("vi.language", "vi.diacritics"):
+        assert build(name).score(Sample(text)).score <= 0.2, (name, text)
+
+
+@pytest.mark.parametrize("text", ["Kết quả: 7/12", "Đáp án là 5", "Vậy x = 3", "Chọn C", "Đúng", "Có."])
+def test_short_marked_vietnamese_keeps_full_marks(text):
+    for name in ("vi.language", "vi.diacritics", "vi.syllables", "vi.no_english", "vi.script_purity"):
+        assert build(name).score(Sample(text)).score == 1.0, (name, text)
 
 
 def test_no_english_allows_names_units_and_terms():
@@ -167,8 +196,11 @@ def test_filler_never_beats_honest_text():
         ("Phương án đúng là B.\nChọn B", 1.0, "vietnamese_marker"),
         ("Do đó số cần tìm là $\\boxed{5}$", 1.0, "boxed_after_vietnamese"),
         ("Ta tính được tổng:\n$$\\boxed{5}$$", 1.0, "boxed_after_vietnamese"),
-        ("$\\boxed{5}$", 0.5, "bare_boxed"),
-        ("2 + 3 = 5\n#### 5", 0.5, "bare_gsm"),
+        ("Ta có 2 + 3 = 5\n\n\n$\\boxed{5}$", 0.5, "bare_boxed"),
+        ("Ta có 2 + 3 = 5\n\n#### 5", 0.5, "bare_gsm"),
+        ("$\\boxed{5}$", 0.0, "no_vietnamese"),  # saying nothing is not a Vietnamese answer
+        ("2 + 3 = 5\n#### 5", 0.0, "no_vietnamese"),
+        ("<think>We add 2 and 3.</think><answer>5</answer>", 0.0, "no_vietnamese"),
         ("Đáp án \\đóng hộp{5}", 0.5, "boxed_artifact"),
         ("Vậy đáp án là 5.\nThe answer is: 5", 0.0, "english_marker"),
         ("The final answer is $\\boxed{5}$", 0.0, "english_marker"),
@@ -208,7 +240,14 @@ def test_number_convention(prompt, completion, score, rule):
 
 def test_number_convention_fixed_expectation():
     assert build("vi.number_convention", expected="vi").score(Sample("x = 2.5")).score == 0.0
-    assert build("vi.number_convention", expected="any").score(Sample("x = 2.5", prompt="y = 2,5")).score == 1.0
+    assert build("vi.number_convention", expected="any").score(Sample("Ta có x = 2.5", prompt="y = 2,5")).score == 1.0
+
+
+def test_number_convention_needs_vietnamese():
+    for text in ("42", "\\boxed{17}", "We add 12 and 30 to get 42."):
+        assert build("vi.number_convention").score(Sample(text)).details["rule"] == "no_vietnamese"
+        assert build("vi.number_convention", if_no_vietnamese=1.0).score(Sample(text)).score == 1.0
+    assert build("vi.number_convention", if_no_vietnamese=None).score(Sample("42")).status == "skip"
 
 
 @pytest.mark.parametrize("name", NAMES)
