@@ -71,13 +71,13 @@ class RewardSpec:
         The reward's ``__name__`` is the registered name, as for a recipe entry without an ``id``.
         """
         params = self.validate(params, registry)
-        reward: Any
-        if isinstance(self.factory, type) and issubclass(self.factory, Reward):
-            reward = self.factory(params)
-        elif self.params_model is NoParams and not _takes_argument(self.factory):
-            reward = self.factory()
+        factory: Any = self.factory
+        if isinstance(factory, type) and issubclass(factory, Reward):
+            reward = factory(params)
+        elif self.params_model is NoParams and not _takes_argument(factory):
+            reward = factory()
         else:
-            reward = self.factory(params)
+            reward = factory(params)
         if not isinstance(reward, Reward):
             reward = CallableReward(reward)
         reward.__name__ = self.name
@@ -216,7 +216,7 @@ class Registry:
         if depth >= 3:
             return
         for role in roles(validated, WrappedReward):
-            inner_params = getattr(validated, role.role.params_field, None)  # type: ignore[attr-defined]
+            inner_params = getattr(validated, role.role.params_field, None)
             if isinstance(role.value, str) and isinstance(inner_params, (dict, RewardParams)):
                 yield from self.walk(role.value, inner_params, depth + 1)
 

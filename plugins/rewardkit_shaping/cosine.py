@@ -113,10 +113,10 @@ class CosineReward(Reward[CosineParams]):
 
     def __init__(self, params: CosineParams | None = None) -> None:
         super().__init__(params)
-        self.inner: Reward = get_registry().reward(self.params.reward).build(self.params.params)
+        self.inner: Reward = get_registry().build(self.params.reward, self.params.params)
 
     def score_batch(self, samples: Sequence[Sample]) -> list[Outcome]:
-        judged = self.inner.score_batch(samples)
+        judged = [Outcome.coerce(verdict) for verdict in self.inner.score_batch(samples)]
         return [self._scale(sample, verdict) for sample, verdict in zip(samples, judged, strict=True)]
 
     def _scale(self, sample: Sample, verdict: Outcome) -> Outcome:

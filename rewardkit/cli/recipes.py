@@ -89,11 +89,11 @@ def recipe_columns(recipe: Any, registry: Any) -> Iterator[tuple[tuple[Any, ...]
             yield (*path, role.field), name, role
         if depth >= 3:
             return
-        for role in roles(model, WrappedReward):
-            field = role.role.params_field
+        for wrapped in roles(model, WrappedReward):
+            field = wrapped.role.params_field
             inner = getattr(model, field, None)
-            if isinstance(role.value, str) and inner is not None:
-                yield from walk(role.value, inner, (*path, field), depth + 1)
+            if isinstance(wrapped.value, str) and inner is not None:
+                yield from walk(wrapped.value, inner, (*path, field), depth + 1)
 
     for i, node in enumerate(recipe.rewards):
         for ref_path, ref in node.refs():
