@@ -10,7 +10,7 @@ from rewardkit.recipe.merge import apply_override, load_with_parents, resolve_ex
 from rewardkit.recipe.models import Recipe
 from rewardkit.recipe.validate import Sections, check_sections, validate_located
 from rewardkit.registry import Registry
-from rewardkit.yamlsource import Where, YamlSyntaxError, display_path, parse_located
+from rewardkit.yamlsource import Where, YamlSyntaxError, display_path, parse_located, resolve_path
 
 
 def load_recipe(
@@ -30,7 +30,8 @@ def load_recipe(
     check_sections(sections)
     path = Path(path)
     try:
-        located = load_with_parents(path.resolve(), [], display_path(path))
+        shown = display_path(path)
+        located = load_with_parents(resolve_path(path, Where(shown, 1), "recipe"), [], shown)
     except YamlSyntaxError as exc:
         raise RecipeError([RecipeIssue(exc.where, "", exc.message)]) from None
     issues: list[RecipeIssue] = []

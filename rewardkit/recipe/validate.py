@@ -69,6 +69,8 @@ def validate_located(
                 load_local_plugins([ref], path.parent)
             except PluginLoadError as exc:
                 collect.add(("plugins", i), str(exc))
+            except (OSError, RuntimeError) as exc:  # a symlink loop, an unreadable directory: never a traceback
+                collect.add(("plugins", i), f"cannot load plugin {ref!r}: {exc}")
 
     # Pass 2a: each rewards item against the model its marker key selects.
     nodes: list[Any] = []
