@@ -24,6 +24,9 @@ MAX_RECIPE_BYTES = 2_000_000
 """Largest file read (bytes); only regular files are read, and never more than this plus one byte."""
 MAX_DEPTH = 50
 """Deepest nesting of mappings and lists."""
+MAX_NODES = 50_000
+"""Most values (scalars, lists, mappings) written in one file: PyYAML parses ~20,000 a second, and a recipe
+has a few hundred; without it a 1 MB list of `1,1,1,...` costs half a minute."""
 MAX_ALIASES = 100
 """Most uses of YAML aliases (``*name``) in one file."""
 MAX_ALIAS_NODES = 10_000
@@ -231,6 +234,7 @@ class _Loader(yaml.SafeLoader):
         self.file = name
         self.depth = 0
         self.alias_uses = 0
+        self.nodes = 0
         self.expanded = 0
         self.sizes: dict[int, int] = {}
 
@@ -255,6 +259,9 @@ class _Loader(yaml.SafeLoader):
                         f"YAML aliases expand to more than {MAX_ALIAS_NODES} values{_SMALL_REUSE}",
                     )
             return super().compose_node(parent, index)
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _ConvertError(self._where(), f"too many YAML values (limit {MAX_NODES}): recipes and case files are small")
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise _ConvertError(self._where(), f"nested too deeply (limit {MAX_DEPTH} levels)")
@@ -285,29 +292,7 @@ def _convert(loader: _Loader, node: yaml.Node, path: KeyPath, places: dict[KeyPa
             _check_tag(loader, node, where)
             raise _ConvertError(where, f"unsupported YAML tag {node.tag.replace('tag:yaml.org,2002:', '!!')} on a mapping")
         result: dict[Any, Any] = {}
-        merged: list[yaml.MappingNode] = []
-        pairs: list[tuple[Any, yaml.Node, Where]] = []
-        for key_node, value_node in node.value:
-            key_where = Where(name, key_node.start_mark.line + 1)
-            if key_node.tag == MERGE_TAG:
-                merged.extend(_merge_sources(value_node, key_where))
-                continue
-            key = _key(loader, key_node, key_where)
-            if any(key == k for k, _, _ in pairs):
-                raise _ConvertError(key_where, f"duplicate key {key!r}")
-            pairs.append((key, value_node, key_where))
-        # `<<: *base` (or `<<: [*a, *b]`, earlier ones win): keys written here override merged ones.
-        explicit = {k for k, _, _ in pairs}
-        for source in merged:
-            for key_node, value_node in source.value:
-                key_where = Where(name, key_node.start_mark.line + 1)
-                if key_node.tag == MERGE_TAG:
-                    raise _ConvertError(key_where, "nested YAML merge keys (<<) are not supported")
-                key = _key(loader, key_node, key_where)
-                if key not in explicit and key not in result:
-                    result[key] = _convert(loader, value_node, (*path, key), places, name, depth + 1)
-                    places[(*path, key)] = key_where
-        for key, value_node, key_where in pairs:
+        for key, (value_node, key_where) in _pairs(loader, node, name, depth).items():
             result[key] = _convert(loader, value_node, (*path, key), places, name, depth + 1)
             places[(*path, key)] = key_where
         return result
@@ -327,6 +312,32 @@ def _check_tag(loader: _Loader, node: yaml.Node, where: Where) -> None:
     if node.tag not in loader.yaml_constructors:  # `!!python/object:...`, `!custom`: only YAML's own types
         tag = node.tag.replace("tag:yaml.org,2002:", "!!")
         raise _ConvertError(where, f"unsupported YAML tag {tag}")
+
+
+def _pairs(loader: _Loader, node: yaml.MappingNode, name: str, depth: int) -> dict[Any, tuple[yaml.Node, Where]]:
+    """A mapping's keys with their value nodes and places, merge keys (``<<: *base``, ``<<: [*a, *b]``) applied:
+    keys written here win over merged ones, earlier merged mappings over later ones, as in YAML 1.1."""
+    if depth > MAX_DEPTH:
+        raise _ConvertError(Where(name, node.start_mark.line + 1), f"nested too deeply (limit {MAX_DEPTH} levels)")
+    own: dict[Any, tuple[yaml.Node, Where]] = {}
+    merged: list[yaml.MappingNode] = []
+    for key_node, value_node in node.value:
+        key_where = Where(name, key_node.start_mark.line + 1)
+        if key_node.tag == MERGE_TAG:
+            merged.extend(_merge_sources(value_node, key_where))
+            continue
+        key = _key(loader, key_node, key_where)
+        if key in own:
+            raise _ConvertError(key_where, f"duplicate key {_short(key)}")
+        own[key] = (value_node, key_where)
+    if not merged:
+        return own
+    result: dict[Any, tuple[yaml.Node, Where]] = {}
+    for source in merged:
+        for key, value in _pairs(loader, source, name, depth + 1).items():
+            result.setdefault(key, value)
+    result.update(own)
+    return result
 
 
 def _merge_sources(value_node: yaml.Node, where: Where) -> list[yaml.MappingNode]:

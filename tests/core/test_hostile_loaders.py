@@ -14,7 +14,7 @@ import pytest
 from rewardkit import yamlsource
 from rewardkit.cases import CaseFileError, load_case_file, run_case_file
 from rewardkit.recipe import RecipeError, load_recipe, loads_recipe
-from rewardkit.yamlsource import MAX_ALIASES, MAX_DEPTH, Where, YamlSyntaxError, parse_located, read_capped
+from rewardkit.yamlsource import MAX_ALIASES, MAX_DEPTH, MAX_NODES, Where, YamlSyntaxError, parse_located, read_capped
 
 TOY = Path(__file__).with_name("toy_rewards.py")
 GOOD = f"plugins: [{TOY}]\nrewards:\n  - {{reward: toy.length, weight: 1}}\n"
@@ -130,6 +130,16 @@ def test_benign_anchors_and_merge_keys_keep_working(tmp_path: Path) -> None:
     ]
 
 
+def test_merge_keys_nest_and_explicit_keys_win() -> None:
+    text = "a: &a {x: 1, y: 1}\nb: &b {<<: *a, y: 2, z: 2}\nc: {<<: [*b, {w: 3, x: 3}], z: 4}\n"
+    located = parse_located(text, "m.yaml")
+    assert located.data["c"] == {"x": 1, "y": 2, "z": 4, "w": 3}
+    assert located.where(("c", "x")) == Where("m.yaml", 1)
+    assert located.where(("c", "z")) == Where("m.yaml", 3)
+    with pytest.raises(YamlSyntaxError, match="duplicate key 'x'"):
+        parse_located("{<<: {x: 1}, x: 2, x: 3}", "m.yaml")
+
+
 def test_an_error_in_merged_keys_points_at_the_anchor(tmp_path: Path) -> None:
     path = write(
         tmp_path / "r.yaml",
@@ -242,6 +252,13 @@ def test_size_cap_before_and_while_reading(tmp_path: Path) -> None:
 def test_deep_nesting(tmp_path: Path, text: str, line: int) -> None:
     path = write(tmp_path / "r.yaml", text)
     assert issues_of(path) == [f"{path}:{line}: nested too deeply (limit 50 levels)"]
+
+
+def test_too_many_values(tmp_path: Path) -> None:
+    # 1.2 MB of `1,` is within the size cap; parsing 600,000 values would take half a minute.
+    path = write(tmp_path / "r.yaml", "rewards: [" + ",".join(["1"] * 600_000) + "]\n")
+    assert MAX_NODES == 50_000
+    assert issues_of(path) == [f"{path}:1: too many YAML values (limit 50000): recipes and case files are small"]
 
 
 def test_deep_nesting_via_cli(tmp_path: Path) -> None:
