@@ -125,11 +125,20 @@ def _parse_case(located: Located, i: int, raw: Any, problem: Any) -> Case | None
         if key not in CASE_KEYS:
             problem(("cases", i, key), f"unknown key {key!r}; expected one of: {', '.join(sorted(CASE_KEYS))}")
     name = raw.get("name")
+    if isinstance(name, (int, float)) and not isinstance(name, bool):
+        name = str(name)
     if not isinstance(name, str) or not name.strip():
-        problem(("cases", i, "name"), "each case needs a `name:`")
+        shown = "" if name is None else f", got {_kind(name)}"
+        problem(("cases", i, "name"), f"each case needs a `name:` (a string){shown}")
         name = f"case {i}"
-    if "completion" not in raw or not isinstance(raw["completion"], (str, list)):
-        problem(("cases", i, "completion"), "`completion:` must be a string or a list of messages")
+    completion = raw.get("completion")
+    if not _is_text(completion):
+        problem(("cases", i, "completion"), "`completion:` must be a string or a list of messages {role, content}")
+        completion = ""
+    prompt = raw.get("prompt")
+    if prompt is not None and not _is_text(prompt):
+        problem(("cases", i, "prompt"), "`prompt:` must be a string or a list of messages {role, content}")
+        prompt = None
     expect = raw.get("expect")
     if not isinstance(expect, dict) or not expect:
         problem(("cases", i, "expect"), "`expect:` must map reward ids (or total) to expectations")
@@ -139,20 +148,42 @@ def _parse_case(located: Located, i: int, raw: Any, problem: Any) -> Case | None
         if error:
             problem(("cases", i, "expect", key), error)
     columns = raw.get("columns", {})
-    if not isinstance(columns, dict):
-        problem(("cases", i, "columns"), "`columns:` must be a mapping of column name to value")
+    if not isinstance(columns, dict) or not all(isinstance(k, str) for k in columns):
+        problem(("cases", i, "columns"), "`columns:` must be a mapping of column name (a string) to value")
         columns = {}
+    completion_ids = raw.get("completion_ids")
+    if completion_ids is not None and not (
+        isinstance(completion_ids, list) and all(isinstance(t, int) and not isinstance(t, bool) for t in completion_ids)
+    ):
+        problem(("cases", i, "completion_ids"), "`completion_ids:` must be a list of integer token ids")
+        completion_ids = None
     sample = Sample(
-        completion=message_text(raw.get("completion"), role="assistant"),
-        prompt=message_text(raw.get("prompt"), role="user"),
+        completion=message_text(completion, role="assistant"),
+        prompt=message_text(prompt, role="user"),
         columns=columns,
-        completion_ids=raw.get("completion_ids"),
+        completion_ids=completion_ids,
     )
     step = raw.get("step", 0)
-    if not isinstance(step, int) or step < 0:
+    if not isinstance(step, int) or isinstance(step, bool) or step < 0:
         problem(("cases", i, "step"), "`step:` must be a non-negative integer")
         step = 0
     return Case(name, where, sample, expect, step)
+
+
+def _is_text(value: Any) -> bool:
+    """A completion or prompt: a string, or a list of messages ``{role, content}``."""
+    return isinstance(value, str) or (
+        isinstance(value, list) and all(isinstance(m, dict) and isinstance(m.get("content", ""), (str, list)) for m in value)
+    )
+
+
+def _kind(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", bool: "a boolean"}.get(type(value), type(value).__name__)
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _check_expectation_ids(located: Located, cases: list[Case | None], recipe: Recipe, problem: Any) -> None:
@@ -166,13 +197,18 @@ def _check_expectation_ids(located: Located, cases: list[Case | None], recipe: R
 
 
 def _expectation_problem(value: Any) -> str | None:
-    if value is None or isinstance(value, bool):
-        return None if value is None else "expected a number, null, a comparison like '>= 0.5' or an outcome label"
+    usage = "use a number, null, '>= x', '< x', '== x', '!= x', '~ x' or ok/skip/error:<kind>"
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return f"an expectation must be a number, null or a string, got {_kind(value)}: {usage}"
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"cannot read expectation {value!r}: {usage}"
     if isinstance(value, (int, float)):
         return None
-    if isinstance(value, str) and (_COMPARISON.match(value) or OUTCOME_LABELS.match(value.strip())):
+    if _COMPARISON.match(value) or OUTCOME_LABELS.match(value.strip()):
         return None
-    return f"cannot read expectation {value!r}: use a number, null, '>= x', '< x', '== x', '!= x', '~ x' or ok/skip/error:<kind>"
+    return f"cannot read expectation {_short(value)}: {usage}"
 
 
 def check_expectation(expected: Any, value: float | None, label: str | None) -> bool:
@@ -207,6 +243,33 @@ def _describe(value: float | None, label: str | None) -> str:
     return shown if label in (None, "ok") else f"{shown} ({label})"
 
 
+EXPLAIN_FIRST = ("extracted", "parsed", "gold", "gold_parsed", "rule", "reason")
+"""Details keys shown first when a case fails (what ``score --explain`` shows), then any others."""
+
+
+def _explain(row: RowResult, key: str) -> str:
+    """What ``score --explain`` would show for ``key``: the reward's message and details, or for ``total``
+    each reward's value and details. Each value is shortened; empty when there is nothing to add."""
+    if key != "total":
+        return _explain_one(row, key)
+    parts = [f"{rid}={_describe(row.rewards.get(rid), row.outcomes.get(rid))}{_explain_one(row, rid)}" for rid in row.rewards]
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
+def _explain_one(row: RowResult, key: str) -> str:
+    details = dict(row.details.get(key) or {})
+    message = row.messages.get(key)
+    if message:
+        details = {"message": message, **details}
+    if not details:
+        return ""
+    order = [k for k in ("message", *EXPLAIN_FIRST) if k in details] + [
+        k for k in details if k not in EXPLAIN_FIRST and k != "message"
+    ]
+    shown = ", ".join(f"{k}={_short(details[k], 80)}" for k in order[:8])
+    return f" [{shown}{', ...' if len(order) > 8 else ''}]"
+
+
 def run_case_file(case_file: CaseFile) -> list[CaseResult]:
     """Score every case (one batch per step value) and compare with the expectations."""
     results: list[CaseResult] = []
@@ -224,8 +287,7 @@ def run_case_file(case_file: CaseFile) -> list[CaseResult]:
             value = row.total if key == "total" else row.rewards.get(key)
             label = None if key == "total" else row.outcomes.get(key)
             if not check_expectation(expected, value, label):
-                hint = f" [{row.messages[key]}]" if key in row.messages else ""
-                failures.append(f"{key}: expected {expected}, got {_describe(value, label)}{hint}")
+                failures.append(f"{key}: expected {expected}, got {_describe(value, label)}{_explain(row, key)}")
         results.append(CaseResult(case, row, failures))
     return results
 

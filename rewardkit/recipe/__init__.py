@@ -37,7 +37,7 @@ from rewardkit.recipe.models import (
     Weight,
     WeightSchedule,
 )
-from rewardkit.recipe.validate import SECTION_FIELDS, Sections, validate_located
+from rewardkit.recipe.validate import SECTION_FIELDS, SectionChecks, Sections, validate_located
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -59,6 +59,7 @@ __all__ = [
     "RewardEntry",
     "RewardRef",
     "Scalar",
+    "SectionChecks",
     "Sections",
     "ValuePolicy",
     "Weight",

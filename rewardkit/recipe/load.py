@@ -8,9 +8,9 @@ from pathlib import Path
 from rewardkit.recipe.errors import RecipeError, RecipeIssue
 from rewardkit.recipe.merge import apply_override, load_with_parents, resolve_extends
 from rewardkit.recipe.models import Recipe
-from rewardkit.recipe.validate import Sections, check_sections, validate_located
+from rewardkit.recipe.validate import SectionChecks, Sections, check_sections, validate_located
 from rewardkit.registry import Registry
-from rewardkit.yamlsource import Where, YamlSyntaxError, display_path, parse_located
+from rewardkit.yamlsource import Where, YamlSyntaxError, display_path, parse_located, resolve_path
 
 
 def load_recipe(
@@ -19,18 +19,22 @@ def load_recipe(
     registry: Registry | None = None,
     *,
     sections: Sections | None = None,
+    section_checks: SectionChecks | None = None,
 ) -> Recipe:
     """Load, merge (``extends``), override (``key.path=value``), validate and resolve a recipe file.
 
     ``registry`` resolves reward names (default: the process's plugin registry). ``sections`` gives models
     for top-level sections the caller understands, e.g. ``{"train": TrainSettings}``: such a section is
     validated by its model (errors reported with all others) and ``recipe.<name>`` is the model instance;
-    a section not named stays raw data. Raises :class:`RecipeError` listing every problem.
+    a section not named stays raw data. ``section_checks`` adds checks of a validated section, e.g.
+    ``{"train": check_trainer_keys}`` (train.grpo keys against TRL's GRPOConfig), so that their errors come
+    with all others instead of after the recipe is fixed. Raises :class:`RecipeError` listing every problem.
     """
-    check_sections(sections)
+    check_sections(sections, section_checks)
     path = Path(path)
     try:
-        located = load_with_parents(path.resolve(), [], display_path(path))
+        shown = display_path(path)
+        located = load_with_parents(resolve_path(path, Where(shown, 1), "recipe"), [], shown)
     except YamlSyntaxError as exc:
         raise RecipeError([RecipeIssue(exc.where, "", exc.message)]) from None
     issues: list[RecipeIssue] = []
@@ -38,7 +42,7 @@ def load_recipe(
         problem = apply_override(located, override)
         if problem:
             issues.append(RecipeIssue(Where("--set", 1), override, problem))
-    return validate_located(located, path, registry, issues, sections)
+    return validate_located(located, path, registry, issues, sections, section_checks)
 
 
 def loads_recipe(
@@ -48,14 +52,15 @@ def loads_recipe(
     base_dir: Path | None = None,
     *,
     sections: Sections | None = None,
+    section_checks: SectionChecks | None = None,
 ) -> Recipe:
     """Validate a recipe given as YAML text (tests, notebooks). ``extends`` resolves against ``base_dir``;
-    ``registry`` and ``sections`` as in :func:`load_recipe`."""
-    check_sections(sections)
+    ``registry``, ``sections`` and ``section_checks`` as in :func:`load_recipe`."""
+    check_sections(sections, section_checks)
     try:
         located = parse_located(text, name)
         base = (base_dir or Path.cwd()) / name
         located = resolve_extends(located, base, [])
     except YamlSyntaxError as exc:
         raise RecipeError([RecipeIssue(exc.where, "", exc.message)]) from None
-    return validate_located(located, (base_dir or Path.cwd()) / name, registry, [], sections)
+    return validate_located(located, (base_dir or Path.cwd()) / name, registry, [], sections, section_checks)

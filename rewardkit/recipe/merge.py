@@ -8,19 +8,29 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from rewardkit.recipe.models import NODE_KINDS, node_model
-from rewardkit.yamlsource import KeyPath, Located, Where, YamlSyntaxError, display_path, load_located
+from rewardkit.yamlsource import (
+    KeyPath,
+    Located,
+    Where,
+    YamlSyntaxError,
+    display_path,
+    load_located,
+    parse_located,
+    resolve_path,
+)
 
 
-def load_with_parents(path: Path, stack: list[Path], shown: str) -> Located:
-    """Read ``path`` and, recursively, the recipes it ``extends``; the result is merged. Raises :class:`YamlSyntaxError`."""
+def load_with_parents(path: Path, stack: list[Path], shown: str, where: Where | None = None) -> Located:
+    """Read ``path`` and, recursively, the recipes it ``extends``; the result is merged. Raises :class:`YamlSyntaxError`.
+
+    ``where`` places problems with the file itself (the child's ``extends:`` line for a parent)."""
     if path in stack:
         chain = " -> ".join(display_path(p) for p in [*stack, path])
         raise YamlSyntaxError(Where(display_path(stack[-1]), 1), f"extends: cycle: {chain}")
-    located = load_located(path)
+    located = load_located(path, where, shown, f"extends: {shown}: " if where is not None else "")
     return resolve_extends(located, path, [*stack, path])
 
 
@@ -35,15 +45,14 @@ def resolve_extends(located: Located, path: Path, stack: list[Path]) -> Located:
         return located
     if not isinstance(parent_ref, str):
         raise YamlSyntaxError(located.where(("extends",)) or Where(display_path(path), 1), "extends: must be a file path")
-    parent_path = (path.parent / parent_ref).resolve()
+    where = located.where(("extends",)) or Where(display_path(path), 1)
+    parent_path = resolve_path(path.parent / parent_ref, where, f"extends: {parent_ref}")
     if parent_path in stack or parent_path == path:
         chain = " -> ".join(display_path(p) for p in [*stack, parent_path])
-        raise YamlSyntaxError(located.where(("extends",)) or Where(display_path(path), 1), f"extends: cycle: {chain}")
-    if not parent_path.is_file():
-        raise YamlSyntaxError(
-            located.where(("extends",)) or Where(display_path(path), 1), f"extends: file not found: {parent_ref}"
-        )
-    parent = load_with_parents(parent_path, stack or [path], display_path(parent_path))
+        raise YamlSyntaxError(where, f"extends: cycle: {chain}")
+    if not parent_path.exists():
+        raise YamlSyntaxError(where, f"extends: file not found: {parent_ref}")
+    parent = load_with_parents(parent_path, stack or [path], display_path(parent_path), where)
     return merge(parent, located)
 
 
@@ -52,7 +61,10 @@ def _absolutize_plugins(located: Located, base_dir: Path) -> None:
     plugins = located.data.get("plugins")
     if isinstance(plugins, list):
         located.data["plugins"] = [
-            str((base_dir / p).resolve()) if isinstance(p, str) and (p.endswith(".py") or "/" in p) else p for p in plugins
+            str(resolve_path(base_dir / p, located.where(("plugins", i)) or Where("<recipe>", 1), f"plugins.{i}: {p}"))
+            if isinstance(p, str) and (p.endswith(".py") or "/" in p)
+            else p
+            for i, p in enumerate(plugins)
         ]
 
 
@@ -164,10 +176,10 @@ def apply_override(located: Located, override: str) -> str | None:
     parts: list[Any] = [int(p) if p.isdigit() else p for p in key.strip().split(".") if p]
     if not parts:
         return "empty key path"
-    try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
-    except yaml.YAMLError as exc:
-        return f"cannot read value: {exc}"
+    try:  # the same limits as a recipe file (aliases, depth)
+        value = parse_located(raw, "--set").data if raw.strip() else ""
+    except YamlSyntaxError as exc:
+        return f"cannot read value: {exc.message}"
     target = located.data
     for part in parts[:-1]:
         if isinstance(target, dict):

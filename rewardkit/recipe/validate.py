@@ -17,7 +17,7 @@ together with every other error. A section without a model stays raw data, only 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,14 +32,19 @@ from rewardkit.yamlsource import KeyPath, Located
 Sections = Mapping[str, type[BaseModel]]
 """Models for recipe sections, by top-level key: ``{"train": TrainSettings}``."""
 
+SectionChecks = Mapping[str, Callable[[Any], Iterable[tuple[KeyPath, str]]]]
+"""Further checks of a validated section, by top-level key: ``{"train": check_trainer_keys}``. Each gets the
+section's model instance and returns ``(key path from the recipe root, message)`` pairs, reported with every
+other error. A check that raises ``ImportError`` (an optional dependency is missing) is skipped."""
+
 SECTION_FIELDS: tuple[str, ...] = ("train",)
 """Top-level recipe keys that belong to layers above the core; see :data:`Sections`."""
 
 
-def check_sections(sections: Sections | None) -> Sections:
+def check_sections(sections: Sections | None, section_checks: SectionChecks | None = None) -> Sections:
     """``sections`` or ``{}``; a name the recipe does not declare is a programming error (``ValueError``)."""
     sections = sections or {}
-    unknown = [name for name in sections if name not in SECTION_FIELDS]
+    unknown = [name for name in [*sections, *(section_checks or {})] if name not in SECTION_FIELDS]
     if unknown:
         raise ValueError(f"unknown recipe section(s) {', '.join(map(repr, unknown))}; sections: {', '.join(SECTION_FIELDS)}")
     return sections
@@ -51,9 +56,10 @@ def validate_located(
     registry: Registry | None,
     issues: list[RecipeIssue],
     sections: Sections | None = None,
+    section_checks: SectionChecks | None = None,
 ) -> Recipe:
     """Validate merged, located recipe data read from ``path``; raises :class:`RecipeError` listing ``issues`` and
-    every problem found. ``sections`` as in :func:`rewardkit.recipe.load_recipe`."""
+    every problem found. ``sections`` and ``section_checks`` as in :func:`rewardkit.recipe.load_recipe`."""
     sections = check_sections(sections)
     collect = Collector(located)
     collect.issues.extend(issues)
@@ -69,6 +75,8 @@ def validate_located(
                 load_local_plugins([ref], path.parent)
             except PluginLoadError as exc:
                 collect.add(("plugins", i), str(exc))
+            except (OSError, RuntimeError) as exc:  # a symlink loop, an unreadable directory: never a traceback
+                collect.add(("plugins", i), f"cannot load plugin {ref!r}: {exc}")
 
     # Pass 2a: each rewards item against the model its marker key selects.
     nodes: list[Any] = []
@@ -103,6 +111,13 @@ def validate_located(
 
     # Pass 2c: sections, by the caller's models; raw (a mapping) otherwise.
     validated = {name: _validate_section(name, data.get(name), sections.get(name), collect) for name in SECTION_FIELDS}
+    for name, check in (section_checks or {}).items():
+        if validated.get(name) is not None and sections.get(name) is not None:
+            try:
+                for rel, message in check(validated[name]):
+                    collect.add(tuple(rel), message)
+            except ImportError:
+                pass  # the check needs an optional dependency (trl for train.grpo): the section's shape was checked
 
     # Pass 3: names and params of every reward, duplicate ids.
     registry = registry or _safe_registry(collect)
