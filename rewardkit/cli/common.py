@@ -19,14 +19,19 @@ def fail(message: str, code: int = 2) -> NoReturn:
     sys.exit(code)
 
 
-def load_or_exit(path: str, overrides: Sequence[str] = (), sections: Mapping[str, Any] | None = None) -> Any:
-    """The recipe at ``path`` with ``--set`` overrides; ``sections`` names the models of extra sections (``train``)."""
+def load_or_exit(
+    path: str,
+    overrides: Sequence[str] = (),
+    sections: Mapping[str, Any] | None = None,
+    section_checks: Mapping[str, Any] | None = None,
+) -> Any:
+    """The recipe at ``path`` with ``--set`` overrides; ``sections``/``section_checks`` as in ``load_recipe`` (``train``)."""
     from rewardkit.plugins import PluginLoadError
     from rewardkit.recipe import RecipeError, load_recipe
     from rewardkit.registry import RegistryError
 
     try:
-        return load_recipe(path, overrides, sections=sections)
+        return load_recipe(path, overrides, sections=sections, section_checks=section_checks)
     except RecipeError as exc:
         n = len(exc.issues)
         fail(f"{exc}\n{n} error{'s' if n != 1 else ''} in {path}")

@@ -24,9 +24,7 @@ from rewardkit.recipe import WeightSchedule
 @guard
 def check(recipe_path: str, overrides: tuple[str, ...], dataset: str | None) -> None:
     """Validate a recipe: every mistake with file:line, exit 2 if any."""
-    recipe = load_or_exit(recipe_path, overrides, sections=_train_sections())
-    if recipe.train is not None:
-        _check_trainer_keys(recipe, recipe_path)
+    recipe = load_or_exit(recipe_path, overrides, **_train_sections())
     from rewardkit.runtime import compile_recipe
 
     compiled = compile_recipe(recipe)
@@ -35,7 +33,9 @@ def check(recipe_path: str, overrides: tuple[str, ...], dataset: str | None) -> 
 
     table = Table("id", "reward", "weight (TRL)", "isolation", "timeout_s", title=f"{recipe_path}: OK")
     for func in compiled.funcs:
-        weight = func.weight if not isinstance(func.weight, WeightSchedule) else f"schedule {func.weight.start}->{func.weight.end}"
+        weight = (
+            func.weight if not isinstance(func.weight, WeightSchedule) else f"schedule {func.weight.start}->{func.weight.end}"
+        )
         isolation = ", ".join(sorted({leaf.isolation for leaf in func.leaves}))
         rewards_used = " | ".join(leaf.reward_name for leaf in func.leaves)
         table.add_row(func.__name__, rewards_used, str(weight), isolation, str(func.leaves[0].timeout_s))
@@ -46,28 +46,12 @@ def check(recipe_path: str, overrides: tuple[str, ...], dataset: str | None) -> 
 
 
 def _train_sections() -> dict[str, Any]:
-    """``check`` validates the ``train:`` section too, when the training layer is installed."""
+    """``check`` validates the ``train:`` section too (its TRL keys with every other error), when the train extra is installed."""
     try:
-        from rewardkit.train.config import TrainSettings
+        from rewardkit.train.config import TrainSettings, check_trainer_keys
     except ImportError:  # the train extra is missing: the section is kept as data
         return {}
-    return {"train": TrainSettings}
-
-
-def _check_trainer_keys(recipe: Any, recipe_path: str) -> None:
-    """``train.grpo`` / ``train.warmup_sft`` keys against TRL's configs (imports trl: only when there is a train section)."""
-    try:
-        from rewardkit.train.config import check_trainer_keys
-    except ImportError:  # the train extra is not installed: the loader already checked the section's shape
-        return
-    try:
-        problems = check_trainer_keys(recipe.train)
-    except ImportError:
-        return
-    if problems:
-        lines = [f"{recipe.locate(path)}: {'.'.join(path)}: {message}" for path, message in problems]
-        n = len(lines)
-        fail("\n".join(lines) + f"\n{n} error{'s' if n != 1 else ''} in {recipe_path}")
+    return {"sections": {"train": TrainSettings}, "section_checks": {"train": check_trainer_keys}}
 
 
 def recipe_columns(recipe: Any, registry: Any) -> Iterator[tuple[tuple[Any, ...], str, Any]]:

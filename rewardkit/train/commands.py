@@ -22,9 +22,11 @@ def _console() -> Any:
 
 def _load(recipe_path: str | Path, overrides: tuple[str, ...]) -> Any:
     from rewardkit.cli.common import load_or_exit
-    from rewardkit.train.config import TrainSettings
+    from rewardkit.train.config import TrainSettings, check_trainer_keys
 
-    return load_or_exit(str(recipe_path), overrides, sections={"train": TrainSettings})
+    return load_or_exit(
+        str(recipe_path), overrides, sections={"train": TrainSettings}, section_checks={"train": check_trainer_keys}
+    )
 
 
 def _fail(message: str, code: int = 2) -> None:
