@@ -90,12 +90,33 @@ class MetricsLogger(TrainerCallback):
             "elapsed_s": round(time.monotonic() - self.start, 2),
             **{k: _jsonable(v) for k, v in logs.items()},
         }
+        if any(k.startswith("train_") for k in logs):
+            record["summary"] = True  # the trainer's end-of-training totals, at the last step's number
         self.history.append(record)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8") as handle:
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        try:
+            with self.path.open("a", encoding="utf-8") as handle:
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        except OSError as exc:
+            from rewardkit.train.outputs import OutputError
+
+            raise OutputError(f"cannot write {self.path}: {exc.strerror or exc}") from None
         if self.console is not None and not any(k.startswith("train_") for k in logs):
             self.console.print(progress_line(record, self.reward_ids), highlight=False, soft_wrap=True)
+        return control
+
+
+class CheckpointMarker(TrainerCallback):
+    """Writes each checkpoint's completion marker once the trainer has saved all of it (``on_save`` runs last)."""
+
+    def __init__(self, fingerprint: str) -> None:
+        self.fingerprint = fingerprint
+
+    def on_save(self, args: Any, state: Any, control: Any, **kwargs: Any) -> Any:
+        from rewardkit.train.outputs import mark_checkpoint
+
+        folder = Path(args.output_dir) / f"checkpoint-{state.global_step}"
+        if state.is_world_process_zero and folder.is_dir():
+            mark_checkpoint(folder, state.global_step, self.fingerprint)
         return control
 
 
@@ -135,7 +156,7 @@ def _jsonable(value: Any) -> Any:
 
 
 def read_metrics(path: Path) -> list[dict[str, Any]]:
-    """The records of a ``metrics.jsonl`` (missing file: none)."""
+    """The records of a ``metrics.jsonl`` (missing file: none; torn lines skipped)."""
     if not path.is_file():
         return []
     records = []

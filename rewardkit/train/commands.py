@@ -1,6 +1,10 @@
 """The ``train``, ``eval`` and ``demo`` commands (added to the ``rewardkit`` group by rewardkit.cli).
 
 Heavy imports (torch, trl) happen inside the commands, so ``rewardkit train --help`` stays fast.
+
+Exit codes of ``train`` and ``demo``: 0 done (also ``--resume`` on a finished run), 2 bad input (recipe,
+data, preflight, output folder), 130 interrupted (Ctrl-C; what was trained is saved). Each error is printed
+once, on stderr.
 """
 
 from __future__ import annotations
@@ -34,21 +38,47 @@ def _fail(message: str, code: int = 2) -> None:
     sys.exit(code)
 
 
-def _run(recipe: Any, output_dir: str | None, resume: bool, dry_run: bool) -> Any:
+EXIT_INTERRUPTED = 130
+
+
+def _run(
+    recipe: Any, output_dir: str | None, resume: bool, dry_run: bool, overwrite: bool = False, command: str = "train"
+) -> Any:
     from rewardkit.train.data import DataError
+    from rewardkit.train.outputs import OutputError
     from rewardkit.train.run import TrainError, train_recipe
 
     console = _console()
     try:
         return train_recipe(
-            recipe, output_dir=Path(output_dir) if output_dir else None, resume=resume, dry_run=dry_run, console=console
+            recipe,
+            output_dir=Path(output_dir) if output_dir else None,
+            resume=resume,
+            dry_run=dry_run,
+            console=console,
+            overwrite=overwrite,
+            command=command,
         ), console
-    except (TrainError, DataError) as exc:
-        _fail(f"error: {exc}" if isinstance(exc, DataError) else str(exc))
-        raise  # unreachable: _fail exits
+    except TrainError as exc:
+        _fail(str(exc), EXIT_INTERRUPTED if exc.interrupted else 2)
+    except (DataError, OutputError) as exc:
+        _fail(f"error: {exc}")
+    except OSError as exc:  # a write that failed mid-run (disk full, folder removed ...): name the path, no traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        _fail(f"error: {where}{exc.strerror or exc}")
     except KeyboardInterrupt:
-        _fail("interrupted", 130)
-        raise
+        _fail("interrupted", EXIT_INTERRUPTED)
+    raise AssertionError("unreachable: _fail exits")
+
+
+def _finish(result: Any, console: Any) -> None:
+    """The exit status of a run that returned: 0, or 130 when Ctrl-C stopped it early."""
+    if result.interrupted:
+        console.print(
+            f"[yellow]interrupted[/yellow] after {result.grpo_steps} GRPO steps; the outputs above describe that "
+            "adapter; continue with --resume"
+        )
+        sys.exit(EXIT_INTERRUPTED)
 
 
 def _print_outputs(result: Any, console: Any) -> None:
@@ -62,6 +92,7 @@ def _print_outputs(result: Any, console: Any) -> None:
         ("metrics.jsonl", "every logged step"),
         ("adapter", "the LoRA adapter (PeftModel.from_pretrained)"),
         ("recipe.resolved.yaml", "the recipe as run"),
+        ("run.json", "the run's manifest: its inputs' fingerprints and status"),
     ):
         if (out / name).exists():
             console.print(f"  {out / name}  [dim]{what}[/dim]")
@@ -73,23 +104,39 @@ def _print_outputs(result: Any, console: Any) -> None:
     "--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a recipe key, e.g. train.grpo.max_steps=50."
 )
 @click.option("--dry-run", is_flag=True, help="Run the preflight checks only: data, prompts, rewards on the gold, memory.")
-@click.option("--resume", is_flag=True, help="Reuse a finished warm-up and continue GRPO from the last checkpoint.")
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue the run in the output folder: reuse its warm-up, continue GRPO from its last complete checkpoint.",
+)
+@click.option(
+    "--overwrite",
+    is_flag=True,
+    help="Replace a run already in the output folder (deleted only once the new run's inputs pass preflight).",
+)
 @click.option("--output-dir", type=click.Path(), help="Overrides train.output_dir.")
-def train_command(recipe_path: str, overrides: tuple[str, ...], dry_run: bool, resume: bool, output_dir: str | None) -> None:
+def train_command(
+    recipe_path: str, overrides: tuple[str, ...], dry_run: bool, resume: bool, overwrite: bool, output_dir: str | None
+) -> None:
     """GRPO with LoRA from a recipe's train: section.
 
-    Writes the adapter, metrics.jsonl, rewards.png, report.md/report.json and the resolved recipe
-    into train.output_dir. Runs unchanged under `accelerate launch` for several GPUs.
+    Writes the adapter, metrics.jsonl, rewards.png, report.md/report.json, run.json and the resolved
+    recipe into train.output_dir. A folder that holds a run is never overwritten without --overwrite.
+    Runs unchanged under `accelerate launch` for several GPUs. Exit: 0 done, 2 bad input, 130 interrupted.
     """
     recipe = _load(recipe_path, overrides)
-    result, console = _run(recipe, output_dir, resume, dry_run)
+    result, console = _run(recipe, output_dir, resume, dry_run, overwrite)
     if result.dry_run:
         console.print("[green]preflight passed[/green] (dry run: nothing trained)")
+        return
+    if result.already_finished:
+        console.print(f"nothing to resume: the run in {result.output_dir} finished ({result.grpo_steps} GRPO steps)")
         return
     _print_outputs(result, console)
     summary = (result.report.get("verdict") or {}).get("summary")
     if summary:
         console.print(f"GRPO result: {summary}")
+    _finish(result, console)
 
 
 @click.command("eval")
@@ -103,13 +150,14 @@ def eval_command(recipe_path: str, adapter: str | None, model: str | None, overr
     import json
 
     from rewardkit.train.data import DataError
+    from rewardkit.train.outputs import OutputError
     from rewardkit.train.run import TrainError, evaluate_recipe
 
     recipe = _load(recipe_path, overrides)
     console = _console()
     try:
         result = evaluate_recipe(recipe, Path(adapter) if adapter else None, model, console=None if as_json else console)
-    except (TrainError, DataError) as exc:
+    except (TrainError, DataError, OutputError) as exc:
         _fail(str(exc))
         return
     if as_json:
@@ -147,7 +195,7 @@ def demo_command(overrides: tuple[str, ...], output_dir: str | None) -> None:
     recipe = _load(recipe_path, overrides)
     console = _console()
     console.print(f"[bold]rewardkit demo[/bold]: {recipe_path} (tiny Llama built here, English + Vietnamese arithmetic)")
-    result, console = _run(recipe, output_dir, False, False)
+    result, console = _run(recipe, output_dir, False, False, command="demo")
     _print_outputs(result, console)
     report = result.report
     verdict = report.get("verdict")
@@ -163,3 +211,4 @@ def demo_command(overrides: tuple[str, ...], output_dir: str | None) -> None:
         console.print(f"target (strict ≥ +30 pts, lenient not lower beyond noise): {target}")
         console.print(f"stretch (lenient ≥ +5 pts): {stretch}")
         console.print(f"[bold]{verdict['summary']}[/bold]")
+    _finish(result, console)

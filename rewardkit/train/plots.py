@@ -70,7 +70,13 @@ def plot_run(path: Path, records: list[dict[str, Any]], ids: list[str], report: 
     right.set_ylabel("held-out accuracy (%)")
     right.set_title(f"greedy accuracy, {report.get('eval_size', '?')} held-out problems")
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    from rewardkit.train.outputs import OutputError, atomic_path
+
+    try:
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, dpi=110, format="png")
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    finally:
+        plt.close(fig)
     return path

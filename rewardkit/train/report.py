@@ -197,10 +197,12 @@ def render_markdown(report: dict[str, Any], examples: list[dict[str, Any]] | Non
 
 
 def write_report(out_dir: Path, report: dict[str, Any], examples: list[dict[str, Any]] | None = None) -> tuple[Path, Path]:
-    """Write ``report.json`` and ``report.md`` into ``out_dir``."""
+    """Write ``report.json`` and ``report.md`` into ``out_dir``, each atomically (temporary file, then rename)."""
+    from rewardkit.train.outputs import write_text
+
     json_path, md_path = out_dir / "report.json", out_dir / "report.md"
-    json_path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    md_path.write_text(render_markdown(report, examples), encoding="utf-8")
+    write_text(json_path, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    write_text(md_path, render_markdown(report, examples))
     return json_path, md_path
 
 

@@ -7,10 +7,12 @@ model, evaluating, writing reports) happens once, on the main process.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import json
 import os
 import shutil
+import tempfile
 import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -19,18 +21,25 @@ from typing import Any
 
 import yaml
 
+from rewardkit.train import outputs
 from rewardkit.train.common import grpo_args, quiet_libraries, without_printer
 from rewardkit.train.config import TrainSettings, check_trainer_keys
+from rewardkit.train.outputs import CHECKPOINTS, MANIFEST, METRICS
 
 RESOLVED_RECIPE = "recipe.resolved.yaml"
-METRICS = "metrics.jsonl"
+# Checkpoint files that belong to the trainer, not to the model: left out when a checkpoint becomes the adapter.
+TRAINER_FILES = ("optimizer.pt", "scheduler.pt", "trainer_state.json", "training_args.bin", outputs.CHECKPOINT_MARKER)
 
 
 class TrainError(Exception):
-    """A problem that stops a run before training; ``str()`` lists located messages, one per line."""
+    """A problem that stops a run before training; ``str()`` lists located messages, one per line.
 
-    def __init__(self, messages: list[str]) -> None:
+    ``printed``: the messages were already shown (preflight's table); ``interrupted``: Ctrl-C (exit 130).
+    """
+
+    def __init__(self, messages: list[str], *, interrupted: bool = False) -> None:
         self.messages = messages
+        self.interrupted = interrupted
         super().__init__("\n".join(messages))
 
 
@@ -42,6 +51,8 @@ class RunResult:
     report: dict[str, Any] = field(default_factory=dict)
     interrupted: bool = False
     dry_run: bool = False
+    already_finished: bool = False  # --resume on a finished run: nothing done
+    grpo_steps: int = 0
 
 
 def settings_of(recipe: Any) -> TrainSettings:
@@ -97,28 +108,37 @@ def _offline_if_local(settings: TrainSettings, base_dir: Path) -> None:
 
 def _save_resolved(recipe: Any, out: Path) -> None:
     data = recipe.resolved_dict()
-    (out / RESOLVED_RECIPE).write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
-
-
-def _last_checkpoint(folder: Path) -> str | None:
-    if not folder.is_dir():
-        return None
-    from transformers.trainer_utils import get_last_checkpoint
-
-    return get_last_checkpoint(str(folder))
+    outputs.write_text(out / RESOLVED_RECIPE, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
 
 
 class Run:
     """One training run; :meth:`execute` does everything, in order."""
 
-    def __init__(self, recipe: Any, *, output_dir: Path | None = None, resume: bool = False, console: Any = None) -> None:
+    def __init__(
+        self,
+        recipe: Any,
+        *,
+        output_dir: Path | None = None,
+        resume: bool = False,
+        overwrite: bool = False,
+        console: Any = None,
+        command: str = "train",
+    ) -> None:
         self.recipe = recipe
         self.settings = settings_of(recipe)
         name = recipe.name or (recipe.source.stem if recipe.source else "run")
         self.name = name
-        # absolute, so that the adapter's recorded base model path works from any folder
-        self.out = (Path(output_dir) if output_dir else self.settings.resolve_output_dir(name, Path.cwd())).resolve()
+        # absolute and symlink-free, inside the template's base: the adapter's recorded base model path works
+        # from any folder, and a recipe name cannot point the run at another folder
+        self.out = outputs.resolve_output_dir(
+            self.settings.output_dir, name, Path.cwd(), Path(output_dir) if output_dir else None
+        )
+        self.work = self.out  # where base/ is built: a temporary folder for a dry run next to an existing run
         self.resume = resume
+        self.overwrite = overwrite
+        self.command = command
+        self.mode = "fresh"
+        self.manifest: dict[str, Any] = {}
         self.console = console
         self.phases: dict[str, float] = {}
         self._judge: Any = None
@@ -146,12 +166,18 @@ class Run:
         began = time.monotonic()
         self.cuda = has_cuda()
         state = _state()
-        if state.is_main_process:
-            self.out.mkdir(parents=True, exist_ok=True)
+        if state.is_main_process and self.work == self.out:
             _save_resolved(self.recipe, self.out)
         self.splits = load_splits(self.settings.dataset, seed=self.settings.seed, base_dir=self.recipe.base_dir)
+        data_fp = outputs.data_fingerprint(self.splits.train, self.splits.eval)
+        self._same_as_before("data_fingerprint", data_fp, "the training or held-out rows changed")
         self.model_path = self._model_folder()
         self.tokenizer = load_tokenizer(self.model_path, self.settings.model)
+        tokenizer_fp = outputs.tokenizer_fingerprint(self.tokenizer)
+        self._same_as_before("tokenizer_fingerprint", tokenizer_fp, "the tokenizer changed")
+        self.sft_fp = outputs.digest([outputs.sft_inputs(self.inputs), data_fp, tokenizer_fp])
+        self.grpo_fp = outputs.digest([self.recipe_fp, data_fp, tokenizer_fp])
+        self._update_manifest(data_fingerprint=data_fp, tokenizer_fingerprint=tokenizer_fp)
         self.compiled = compile_recipe(self.recipe)
         self.grpo_args = grpo_args(self.settings, self.cuda)
         self._timed("prepare", began)
@@ -162,7 +188,7 @@ class Run:
             return settings.model.name_or_path
         from rewardkit.train.tiny import ensure_tiny_model, tokenizer_corpus
 
-        folder = self.out / "base"
+        folder = self.work / "base"
         state = _state()
         with state.main_process_first():
             if state.is_main_process:
@@ -184,7 +210,8 @@ class Run:
                 "builtin:tiny starts untrained: without warmup_sft every sample scores 0 and GRPO cannot learn anything"
             )
         if self.console is not None and _state().is_main_process:
-            print_preflight(report, self.console)
+            # errors are printed once, by the caller (stderr), not here as well
+            print_preflight(dataclasses.replace(report, errors=[]), self.console)
         self._timed("preflight", began)
         return report
 
@@ -193,7 +220,7 @@ class Run:
         from trl import GRPOConfig
 
         try:
-            GRPOConfig(output_dir=str(self.out / "checkpoints"), **self.grpo_args)
+            GRPOConfig(output_dir=str(self.out / CHECKPOINTS), **self.grpo_args)
         except (ValueError, TypeError) as exc:
             return [f"{self.recipe.locate(('train', 'grpo'))}: train.grpo: {exc}"]
         return []
@@ -253,27 +280,53 @@ class Run:
         state.wait_for_everyone()
         return result
 
-    def warmup(self, callbacks: list[Any]) -> Path:
-        from rewardkit.train.sft import DONE_MARKER, run_warmup
+    def warmup_reusable(self) -> bool:
+        """Whether ``sft/`` holds a finished warm-up of these very inputs (a different one is an error)."""
+        from rewardkit.train.sft import DONE_MARKER, warmup_done
 
         sft_dir = self.out / "sft"
-        if self.resume and (sft_dir / DONE_MARKER).is_file():
+        if self.mode != "resume" or not (sft_dir / DONE_MARKER).exists():
+            return False
+        marker = warmup_done(sft_dir)
+        if marker is None or marker.get("fingerprint") != self.sft_fp:
+            raise TrainError(
+                [
+                    f"{sft_dir} holds a warm-up trained from other inputs (recipe, seed, data or tokenizer): "
+                    "it cannot be resumed; start a new run with --overwrite, or use another output_dir"
+                ]
+            )
+        return True
+
+    def warmup(self, callbacks: list[Any], reuse: bool) -> Path:
+        from rewardkit.train.sft import run_warmup
+
+        sft_dir = self.out / "sft"
+        if reuse:
             self.say(f"warm-up SFT already done: reusing {sft_dir}")
             return sft_dir
+        if _state().is_main_process:
+            outputs.remove(sft_dir)  # a warm-up cut short
+        _state().wait_for_everyone()
         began = time.monotonic()
         self.say("warm-up SFT on reference solutions ...")
-        run_warmup(self.model_path, self.tokenizer, self.splits.train, self.settings, sft_dir, callbacks, self.cuda)
+        run_warmup(self.model_path, self.tokenizer, self.splits.train, self.settings, sft_dir, callbacks, self.cuda, self.sft_fp)
         self._timed("warm-up sft", began)
         return sft_dir
 
-    def grpo(self, model_path: str | Path, callbacks: list[Any]) -> tuple[Any, int]:
+    def grpo(self, model_path: str | Path, callbacks: list[Any], checkpoint: Path | None, done: int) -> tuple[Any, int]:
+        """GRPO from ``checkpoint`` (None: from the start); no trainer when the checkpoint already has every step."""
         from trl import GRPOConfig, GRPOTrainer
 
+        from rewardkit.train.callbacks import CheckpointMarker
         from rewardkit.train.model import lora_config
 
         began = time.monotonic()
+        target = int(self.grpo_args.get("max_steps", -1) or -1)
+        if checkpoint is not None and target > 0 and done >= target:
+            self.say(f"GRPO already reached step {done} of {target} in {checkpoint}: nothing left to train")
+            return None, done
         config = GRPOConfig(
-            output_dir=str(self.out / "checkpoints"),
+            output_dir=str(self.out / CHECKPOINTS),
             seed=self.settings.seed,
             reward_weights=list(self.compiled.weights),
             model_init_kwargs=self.settings.model.init_kwargs(model_path),
@@ -286,100 +339,276 @@ class Run:
             train_dataset=self.splits.train,
             processing_class=self.tokenizer,
             peft_config=lora_config(self.settings.lora),
-            callbacks=callbacks,
+            callbacks=[*callbacks, CheckpointMarker(self.grpo_fp)],
         )
         without_printer(trainer)
-        checkpoint = _last_checkpoint(self.out / "checkpoints") if self.resume else None
         if checkpoint:
             self.say(f"resuming GRPO from {checkpoint}")
         self.say(f"GRPO: {config.max_steps} steps, rewards {', '.join(self.compiled.ids)} weighted {self.compiled.weights}")
         try:
-            trainer.train(resume_from_checkpoint=checkpoint)
+            trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
         except KeyboardInterrupt:
             self.interrupted = True
             self.say("[yellow]interrupted: saving what was trained so far[/yellow]")
         self._timed("grpo", began)
         return trainer, trainer.state.global_step
 
-    def save(self, trainer: Any) -> Path:
-        """The adapter (LoRA) or the whole model (full fine-tuning), with the tokenizer."""
+    def save(self, trainer: Any, steps: int, checkpoint: Path | None) -> Path:
+        """The adapter (LoRA) or the whole model (full fine-tuning), with the tokenizer, swapped in whole.
+
+        Without a trainer (the checkpoint already had every step) the checkpoint's model files are the result.
+        """
         target = self.out / ("adapter" if self.settings.lora.enabled else "model")
-        trainer.save_model(str(target))
-        if trainer.accelerator.is_main_process:
-            self.tokenizer.save_pretrained(str(target))
-        trainer.accelerator.wait_for_everyone()
+        tmp = target.with_name(f".{target.name}.tmp")
+        state = _state()
+        if state.is_main_process:
+            outputs.remove(tmp)
+            tmp.mkdir(parents=True)
+        state.wait_for_everyone()
+        if trainer is not None:
+            trainer.save_model(str(tmp))
+        elif state.is_main_process and checkpoint is not None:
+            for item in checkpoint.iterdir():
+                if item.is_file() and item.name not in TRAINER_FILES and not item.name.startswith("rng_state"):
+                    shutil.copy2(item, tmp / item.name)
+        if state.is_main_process:
+            self.tokenizer.save_pretrained(str(tmp))
+            outputs.write_json(tmp / outputs.ADAPTER_MARKER, {"grpo_steps": steps, "fingerprint": self.grpo_fp})
+            outputs.swap_in(tmp, target)
+        state.wait_for_everyone()
         return target
 
+    # ---- the run folder
+    def _same_as_before(self, key: str, value: str, what: str) -> None:
+        before = self.manifest.get(key)
+        if self.mode == "resume" and before and before != value:
+            raise TrainError(
+                [
+                    f"cannot resume the run in {self.out}: {what} since it started; start a new run with "
+                    "--overwrite, or use another output_dir"
+                ]
+            )
+
+    def _update_manifest(self, **fields: Any) -> None:
+        if self.work != self.out or not _state().is_main_process:
+            return
+        self.manifest.update(fields, updated=outputs.now())
+        outputs.write_json(self.out / MANIFEST, self.manifest)
+
+    def _plan(self, dry_run: bool) -> None:
+        """Decide what happens to the output folder (``self.mode``); refuse before anything is written."""
+        from rewardkit.train.model import has_cuda
+
+        if self.resume and self.overwrite:
+            raise TrainError(["--resume and --overwrite exclude each other: continue the run, or replace it"])
+        self.inputs = outputs.training_inputs(self.recipe, self.settings)
+        self.recipe_fp = outputs.digest(self.inputs)
+        found = outputs.inspect(self.out)
+        where = self.out
+        if found.kind == "foreign":
+            raise TrainError([f"output folder {where} is not empty and holds no rewardkit run: choose a new or empty output_dir"])
+        if dry_run:
+            self.mode = "dry"
+            if found.has_run:
+                self.work = Path(tempfile.mkdtemp(prefix="rewardkit-dry-run-"))
+            return
+        manifest = found.manifest or {}
+        if not found.has_run:
+            if self.resume:
+                self.say(f"nothing trained in {where} yet: starting a new run")
+            self.mode = "fresh"
+            return
+        replaceable = self.overwrite or (self.command == "demo" and manifest.get("command") == "demo")
+        if replaceable:
+            self.mode = "replace"
+            return
+        if not self.resume:
+            status = manifest.get("status", "unknown")
+            steps = manifest.get("grpo_steps")
+            what = f"a run ({status}" + (f", {steps} GRPO steps" if steps is not None else "") + ")"
+            raise TrainError(
+                [
+                    f"output folder {where} already holds {what}: pass --resume to continue it, or --overwrite to "
+                    "replace it (the old run is deleted once the new one's inputs pass preflight), or choose "
+                    "another output_dir"
+                ]
+            )
+        if found.kind == "legacy":
+            raise TrainError(
+                [f"cannot resume {where}: it has no {MANIFEST} (an older rewardkit?); start a new run with --overwrite"]
+            )
+        old_inputs = manifest.get("inputs")
+        if manifest.get("recipe_fingerprint") != self.recipe_fp:
+            changed = outputs.differences(old_inputs, self.inputs) if isinstance(old_inputs, dict) else []
+            raise TrainError(
+                [
+                    f"cannot resume the run in {where}: the recipe changed in what decides training "
+                    f"({', '.join(changed) or 'unknown keys'}); change it back, or start a new run with --overwrite"
+                ]
+            )
+        self.manifest = dict(manifest)
+        self.mode = "resume"
+        self.cuda = has_cuda()
+        target = int(grpo_args(self.settings, self.cuda).get("max_steps", -1) or -1)
+        done = int(manifest.get("grpo_steps") or 0)
+        if manifest.get("status") == "finished" and (target <= 0 or done >= target):
+            self.mode = "finished"
+
+    def _start_manifest(self, dry_run: bool) -> None:
+        if self.mode == "resume":
+            self.manifest.update(status="training", resumed=int(self.manifest.get("resumed", 0)) + 1)
+            self._update_manifest()
+            return
+        from rewardkit import __version__
+
+        self.manifest = {
+            "rewardkit_run": 1,
+            "rewardkit_version": __version__,
+            "recipe": self.name,
+            "recipe_file": str(self.recipe.source) if self.recipe.source else None,
+            "command": self.command,
+            "status": "dry-run" if dry_run else "preparing",
+            "created": outputs.now(),
+            "recipe_fingerprint": self.recipe_fp,
+            "inputs": self.inputs,
+        }
+        self._update_manifest()
+
     def execute(self, dry_run: bool = False) -> RunResult:
+        self.interrupted = False
+        self._plan(dry_run)
+        if self.mode == "finished":
+            steps = int(self.manifest.get("grpo_steps") or 0)
+            report = outputs.read_json(self.out / "report.json") or {}
+            return RunResult(self.out, report, already_finished=True, grpo_steps=steps)
+        try:
+            return self._execute(dry_run)
+        finally:
+            if self.work != self.out:
+                shutil.rmtree(self.work, ignore_errors=True)
+
+    def _execute(self, dry_run: bool) -> RunResult:
+        main = _state().is_main_process
+        outputs.check_writable(self.out)  # every process: a probe file each, before any compute
+        _state().wait_for_everyone()
+        aside = None
+        if main and self.work == self.out:
+            if self.mode == "replace":
+                aside = outputs.move_aside(self.out)
+                self.say(f"replacing the previous run in {self.out} (kept aside until the new one passes preflight)")
+                self.out.mkdir(parents=True)
+            if self.mode != "resume":
+                for name in (METRICS, CHECKPOINTS, "sft", "adapter", "model", "report.json", "report.md", "rewards.png"):
+                    outputs.remove(self.out / name)  # leftovers of a folder where nothing was trained
+            self._start_manifest(dry_run)
+        _state().wait_for_everyone()
+        try:
+            self.prepare()
+            report = self.preflight()
+            if report.errors:
+                raise TrainError(report.errors)
+        except BaseException:
+            if aside is not None:
+                outputs.remove(self.out)
+                os.replace(aside, self.out)
+                self.say(f"the previous run in {self.out} is left as it was")
+            raise
+        if aside is not None:
+            outputs.remove(aside)
+        try:
+            if dry_run:
+                return RunResult(self.out, {"preflight": report.to_dict()}, dry_run=True)
+            return self._train(report)
+        finally:
+            self.compiled.close()
+
+    def _train(self, report: Any) -> RunResult:
         from rewardkit.train.callbacks import GracefulStop, MetricsLogger, StopFlag, graceful_interrupt, read_metrics
         from rewardkit.train.plots import plot_run
         from rewardkit.train.report import build_report, reward_curve, write_report
 
-        self.interrupted = False
-        self.prepare()
-        try:
-            report = self.preflight()
-            if report.errors:
-                raise TrainError(report.errors)
-            if dry_run:
-                return RunResult(self.out, {"preflight": report.to_dict()}, dry_run=True)
-            metrics_path = self.out / METRICS
-            if _state().is_main_process and not self.resume:
-                # a fresh run: stale metrics or checkpoints of an earlier one would mix into this one's
-                metrics_path.unlink(missing_ok=True)
-                shutil.rmtree(self.out / "checkpoints", ignore_errors=True)
-            _state().wait_for_everyone()
-            flag = StopFlag()
-            main = _state().is_main_process
-            with graceful_interrupt(flag) if main else nullcontext(flag):
-                eval_base = None
-                grpo_start = self.model_path
-                if self.settings.warmup_sft is not None and self.settings.warmup_sft.enabled:
-                    eval_base = self.evaluate("base model", self.model_path)
-                    sft_log = MetricsLogger(metrics_path, "sft", self.console if main else None)
-                    grpo_start = self.warmup([sft_log, GracefulStop(flag)])
-                    if flag.requested:
-                        self.interrupted = True
-                        raise TrainError(["interrupted during the warm-up SFT; nothing was saved for GRPO"])
-                eval_before = self.evaluate("before GRPO", grpo_start)
-                grpo_log = MetricsLogger(metrics_path, "grpo", self.console if main else None, list(self.compiled.ids))
-                trainer, steps = self.grpo(grpo_start, [grpo_log, GracefulStop(flag)])
-                self.interrupted = self.interrupted or flag.requested
-                saved = self.save(trainer)
-                engine_stats = self.compiled.engine.snapshot() if main else {}
-                del trainer
-                gc.collect()
-                if self.settings.lora.enabled:
-                    eval_after = self.evaluate("after GRPO", grpo_start, adapter=saved)
-                else:
-                    eval_after = self.evaluate("after GRPO", saved)
-            result = RunResult(self.out, interrupted=self.interrupted)
-            if main:
-                records = read_metrics(metrics_path)
-                extra = {
-                    "reward_ids": list(self.compiled.ids),
-                    "reward_weights": list(self.compiled.weights),
-                    "reward_curve": reward_curve(records, list(self.compiled.ids)),
-                    "preflight": report.to_dict(),
-                    "engine": _jsonable(engine_stats),
-                    "artifacts": {"adapter" if self.settings.lora.enabled else "model": str(saved), "metrics": str(metrics_path)},
-                }
-                result.report = build_report(
-                    recipe_name=self.name,
-                    eval_base=eval_base,
-                    eval_before=eval_before,
-                    eval_after=eval_after,
-                    wall_seconds=time.monotonic() - self.start,
-                    phases=self.phases,
-                    grpo_steps=steps,
-                    interrupted=self.interrupted,
-                    extra=extra,
+        main = _state().is_main_process
+        metrics_path = self.out / METRICS
+        warm = self.settings.warmup_sft is not None and self.settings.warmup_sft.enabled
+        reuse_sft = warm and self.warmup_reusable()
+        checkpoint, done = None, 0
+        if self.mode == "resume" and (reuse_sft or not warm):
+            found = outputs.scan_checkpoints(self.out / CHECKPOINTS)
+            if found.marker is not None and found.marker.get("fingerprint") != self.grpo_fp:
+                raise TrainError(
+                    [f"{found.last} was trained from other inputs: it cannot be resumed; start a new run with --overwrite"]
                 )
-                plot_run(self.out / "rewards.png", records, list(self.compiled.ids), result.report)
-                write_report(self.out, result.report, (eval_after or {}).get("examples"))
-            return result
-        finally:
-            self.compiled.close()
+            checkpoint, done = found.last, found.step
+            if main:
+                for stale in found.incomplete:
+                    self.say(f"skipping {stale}: incomplete (cut short); removed")
+                    outputs.remove(stale)
+        if main:
+            if checkpoint is None:
+                outputs.remove(self.out / CHECKPOINTS)
+
+            # metrics after the checkpoint (or of a warm-up cut short) would be logged twice
+            def keep(record: dict[str, Any]) -> bool:
+                if record.get("phase") == "sft":
+                    return bool(reuse_sft)
+                return checkpoint is not None and not record.get("summary") and int(record.get("step") or 0) <= done
+
+            outputs.truncate_metrics(metrics_path, keep)
+            self._update_manifest(status="training")
+        _state().wait_for_everyone()
+        flag = StopFlag()
+        with graceful_interrupt(flag) if main else nullcontext(flag):
+            eval_base = None
+            grpo_start = self.model_path
+            if warm:
+                eval_base = self.evaluate("base model", self.model_path)
+                sft_log = MetricsLogger(metrics_path, "sft", self.console if main else None)
+                grpo_start = self.warmup([sft_log, GracefulStop(flag)], reuse_sft)
+                if flag.requested:
+                    self.interrupted = True
+                    self._update_manifest(status="interrupted")
+                    raise TrainError(
+                        ["interrupted during the warm-up SFT; nothing was saved for GRPO (--resume starts the warm-up again)"],
+                        interrupted=True,
+                    )
+            eval_before = self.evaluate("before GRPO", grpo_start)
+            grpo_log = MetricsLogger(metrics_path, "grpo", self.console if main else None, list(self.compiled.ids))
+            trainer, steps = self.grpo(grpo_start, [grpo_log, GracefulStop(flag)], checkpoint, done)
+            self.interrupted = self.interrupted or flag.requested
+            saved = self.save(trainer, steps, checkpoint)
+            engine_stats = self.compiled.engine.snapshot() if main else {}
+            del trainer
+            gc.collect()
+            if self.settings.lora.enabled:
+                eval_after = self.evaluate("after GRPO", grpo_start, adapter=saved)
+            else:
+                eval_after = self.evaluate("after GRPO", saved)
+        result = RunResult(self.out, interrupted=self.interrupted, grpo_steps=steps)
+        if main:
+            records = read_metrics(metrics_path)
+            extra = {
+                "reward_ids": list(self.compiled.ids),
+                "reward_weights": list(self.compiled.weights),
+                "reward_curve": reward_curve(records, list(self.compiled.ids)),
+                "preflight": report.to_dict(),
+                "engine": _jsonable(engine_stats),
+                "artifacts": {"adapter" if self.settings.lora.enabled else "model": str(saved), "metrics": str(metrics_path)},
+            }
+            result.report = build_report(
+                recipe_name=self.name,
+                eval_base=eval_base,
+                eval_before=eval_before,
+                eval_after=eval_after,
+                wall_seconds=time.monotonic() - self.start,
+                phases=self.phases,
+                grpo_steps=steps,
+                interrupted=self.interrupted,
+                extra=extra,
+            )
+            plot_run(self.out / "rewards.png", records, list(self.compiled.ids), result.report)
+            write_report(self.out, result.report, (eval_after or {}).get("examples"))
+            self._update_manifest(status="interrupted" if self.interrupted else "finished", grpo_steps=steps)
+        return result
 
 
 def _jsonable(value: Any) -> Any:
@@ -387,24 +616,37 @@ def _jsonable(value: Any) -> Any:
 
 
 def train_recipe(
-    recipe: Any, *, output_dir: Path | None = None, resume: bool = False, dry_run: bool = False, console: Any = None
+    recipe: Any,
+    *,
+    output_dir: Path | None = None,
+    resume: bool = False,
+    dry_run: bool = False,
+    console: Any = None,
+    overwrite: bool = False,
+    command: str = "train",
 ) -> RunResult:
     """Run the recipe's ``train:`` section end to end (or only its preflight with ``dry_run``).
 
     Args:
         recipe: a loaded recipe (``rewardkit.recipe.load_recipe``) with a ``train:`` section.
         output_dir: overrides ``train.output_dir``.
-        resume: reuse a finished warm-up and continue GRPO from the last checkpoint.
+        resume: continue the run in the output folder (same training inputs): reuse its finished warm-up,
+            continue GRPO from its last complete checkpoint; a finished run is left as it is.
         dry_run: stop after the preflight checks.
         console: a rich console for progress (None: silent).
+        overwrite: replace a run already in the output folder (deleted once the new inputs pass preflight).
+        command: ``train`` or ``demo`` (``demo`` replaces an earlier demo run without ``overwrite``).
 
     Returns:
         The :class:`RunResult`, with ``report`` as written to ``report.json``.
 
     Raises:
-        TrainError: a configuration, data or preflight problem (messages carry file:line).
+        TrainError: a configuration, data or preflight problem (messages carry file:line), or a folder
+            that holds another run.
+        OutputError: the output folder cannot be used (name, symlinks, not writable, no space).
     """
-    return Run(recipe, output_dir=output_dir, resume=resume, console=console).execute(dry_run=dry_run)
+    run = Run(recipe, output_dir=output_dir, resume=resume, overwrite=overwrite, console=console, command=command)
+    return run.execute(dry_run=dry_run)
 
 
 def evaluate_recipe(recipe: Any, adapter: Path | None = None, model: str | None = None, console: Any = None) -> dict[str, Any]:

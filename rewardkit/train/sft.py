@@ -14,8 +14,16 @@ from typing import Any
 
 from rewardkit.train.common import trainer_defaults, without_printer
 from rewardkit.train.config import LoraSettings, TrainSettings
+from rewardkit.train.outputs import SFT_MARKER, read_json, write_json
 
-DONE_MARKER = "rewardkit-sft-done"
+# Written last, as JSON {"steps", "fingerprint"}: the warm-up is reused only when the fingerprint matches.
+DONE_MARKER = SFT_MARKER
+
+
+def warmup_done(out_dir: Path) -> dict[str, Any] | None:
+    """The done-marker of a finished warm-up in ``out_dir`` (None: none, or an older marker without a fingerprint)."""
+    marker = read_json(out_dir / DONE_MARKER)
+    return marker if marker is not None and "fingerprint" in marker else None
 
 
 def sft_dataset(rows: Any, limit: int | None = None) -> Any:
@@ -40,6 +48,7 @@ def run_warmup(
     out_dir: Path,
     callbacks: list[Any],
     cuda: bool,
+    fingerprint: str = "",
 ) -> Path:
     """Train on the reference solutions and save the full model to ``out_dir``.
 
@@ -51,6 +60,7 @@ def run_warmup(
         out_dir: where the warmed-up model is saved.
         callbacks: trainer callbacks (progress, metrics, Ctrl-C).
         cuda: whether a GPU is used (CPU defaults otherwise).
+        fingerprint: the inputs' fingerprint, stored in the done-marker (written last).
 
     Returns:
         ``out_dir``, a folder ``from_pretrained`` loads.
@@ -96,6 +106,6 @@ def run_warmup(
         out_dir.mkdir(parents=True, exist_ok=True)
         trainer.accelerator.unwrap_model(model).save_pretrained(out_dir)
         tokenizer.save_pretrained(out_dir)
-        (out_dir / DONE_MARKER).write_text(f"{trainer.state.global_step}\n")
+        write_json(out_dir / DONE_MARKER, {"steps": trainer.state.global_step, "fingerprint": fingerprint})
     trainer.accelerator.wait_for_everyone()
     return out_dir
