@@ -195,6 +195,17 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
+def worker_count(settings: EngineSettings) -> int:
+    """Workers to start: one per core for ``auto``; a number is capped at the cores unless ``oversubscribe``.
+
+    More CPU-bound workers than cores only adds switching (and 40 processes on 2 cores is a typo).
+    """
+    cores = default_workers()
+    if settings.workers == "auto":
+        return cores
+    return int(settings.workers) if settings.oversubscribe else min(int(settings.workers), cores)
+
+
 class Engine:
     """Scores batches of samples with leaves, honouring each leaf's isolation and time limit.
 
@@ -238,9 +249,7 @@ class Engine:
         """The worker pool, started on first use (not per batch)."""
         with self._lock:
             if self._pool is None:
-                workers = self.settings.workers
-                size = default_workers() if workers == "auto" else int(workers)
-                self._pool = WorkerPool(size, self.settings.memory_mb, self.settings.max_tasks_per_worker)
+                self._pool = WorkerPool(worker_count(self.settings), self.settings.memory_mb, self.settings.max_tasks_per_worker)
             return self._pool
 
     def pool_stats(self) -> dict[str, Any] | None:

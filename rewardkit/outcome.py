@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -53,17 +54,32 @@ class Outcome:
     def coerce(cls, value: Outcome | float | int | bool | None) -> Outcome:
         """Accept what a simple reward returns: a number, ``None`` (skip) or an Outcome."""
         if isinstance(value, Outcome):
-            return value
+            return value._checked()
         if value is None:
             return cls.skip()
-        if isinstance(value, (int, float)):
-            return cls.ok(float(value))
+        if isinstance(value, (int, float, numbers.Real)) or _numpy_number(value):
+            return cls.ok(float(value))  # type: ignore[arg-type]
         return cls.error(ErrorKind.EXCEPTION, f"reward returned {type(value).__name__}, expected a float or None")
+
+    def _checked(self) -> Outcome:
+        """This outcome if it is well-formed; an error outcome if it was built by hand with a bad status or score."""
+        if self.status == "ok":
+            if isinstance(self.score, (int, float)) and not isinstance(self.score, bool) and math.isfinite(self.score):
+                return self
+            return Outcome.error(ErrorKind.EXCEPTION, f"reward returned an ok outcome with score {self.score!r}", **self.details)
+        if self.status in ("skip", "error") and (self.status == "skip" or self.kind is not None):
+            return self
+        return Outcome.error(ErrorKind.EXCEPTION, f"reward returned a malformed outcome (status {self.status!r})")
 
     @property
     def label(self) -> str:
         """``ok``, ``skip`` or ``error:<kind>``: the form used in counters and ``score`` output."""
         return f"error:{self.kind.value}" if self.kind is not None else self.status
+
+
+def _numpy_number(value: Any) -> bool:
+    """numpy's scalars (float32, int64, bool_) and 0-d arrays: numbers a reward may well return."""
+    return type(value).__module__ == "numpy" and getattr(value, "ndim", 0) == 0 and hasattr(value, "__float__")
 
 
 def plain(value: Any, depth: int = 0) -> Any:

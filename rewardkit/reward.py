@@ -210,6 +210,13 @@ class Reward(Generic[P]):
         self.params: P = params if params is not None else self.params_model()  # type: ignore[assignment]
         self.__name__ = type(self).__dict__.get("__name__", type(self).__name__)
 
+    def warm_up(self) -> None:
+        """Import heavy modules and fill caches before scoring starts (no-op by default).
+
+        Worker processes call it right after building the reward, before any sample's clock starts,
+        so a first sample is not charged for importing sympy.
+        """
+
     def score(self, sample: Sample) -> Outcome | float | None:
         raise NotImplementedError(f"{type(self).__name__} must implement score() or score_batch()")
 

@@ -29,7 +29,6 @@ import atexit
 import contextlib
 import mmap
 import os
-import pickle
 import signal
 import socket
 import struct
@@ -52,6 +51,7 @@ from rewardkit.reward import Reward, Sample, failure_outcome, score_one
 BUILD_TIMEOUT_S = 120.0  # starting a worker and building a reward (imports) on a busy machine
 MAX_CHUNK = 32  # samples per task message; smaller chunks balance better, larger ones cost fewer messages
 FLUSH_S = 0.25  # a worker on slow samples sends results at least this often (less to redo after a kill)
+SICK_AFTER = 3  # errors in a row, after successes of the same reward, that make a worker sick
 POLL_S = 0.02  # how often the parent reads the board of a worker that has not started its task yet
 THREAD_ENV = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 
@@ -154,6 +154,7 @@ def _serve(conn: Connection, board: Board) -> None:  # pragma: no cover - runs i
         if reward is None:
             try:
                 reward = rewards[key] = leaf.build()
+                reward.warm_up()  # heavy imports happen here, before any sample's clock starts
             except Exception as exc:  # noqa: BLE001 - reported to the parent as every sample's error
                 conn.send(("build_error", f"cannot build the reward in a worker: {failure_outcome(exc).message}"))
                 continue
@@ -175,15 +176,16 @@ def _serve(conn: Connection, board: Board) -> None:  # pragma: no cover - runs i
 
 
 def _send_results(conn: Connection, bundle: list[tuple[int, Outcome, float]], done: bool) -> None:
-    try:
-        conn.send(("results", bundle, done))
-    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):  # raised before anything is written
-        conn.send(("results", [(i, _portable(o), ms) for i, o, ms in bundle], done))
+    # Only plain data crosses: a result that pickles here but not in the parent (a class the parent never
+    # imported, a custom Outcome subclass) would otherwise fail the parent's whole batch.
+    conn.send(("results", [(i, _portable(o), ms) for i, o, ms in bundle], done))
 
 
 def _portable(outcome: Outcome) -> Outcome:
-    """``outcome`` with details that pickle (a reward may put sympy objects or open handles there)."""
-    return Outcome(outcome.status, outcome.score, outcome.kind, outcome.message, plain(outcome.details))
+    """``outcome`` as a plain :class:`Outcome` of plain data (a reward may put sympy objects or open handles in details)."""
+    kind = ErrorKind(outcome.kind) if outcome.kind is not None else None
+    score = float(outcome.score) if outcome.score is not None else None
+    return Outcome(str(outcome.status), score, kind, str(outcome.message), plain(outcome.details))
 
 
 def _die_with_parent() -> None:  # pragma: no cover - Linux only, runs in the child
@@ -258,9 +260,15 @@ class _Worker:
     tasks: int = 0
     seq: int = 0  # tasks sent
     known: set[str] = field(default_factory=set)  # job keys this worker has built
+    scored_ok: set[str] = field(default_factory=set)  # job keys this worker has scored at least one sample of
+    failing: list[int] = field(default_factory=list)  # samples that errored in a row since its last success
+    sick: bool = False  # replace after its current task (it started failing what it used to score)
     startup_logged: bool = False
 
     def kill(self) -> None:
+        # The worker leads its own process group: whatever a reward started (a subprocess, a shell) dies with it.
+        with contextlib.suppress(OSError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
         with contextlib.suppress(OSError):
             self.proc.kill()
         with contextlib.suppress(subprocess.TimeoutExpired):
@@ -306,6 +314,7 @@ class _Run:
         self.pending: deque[int] = deque(range(len(samples)))
         self.held: dict[_Worker, _Assignment | None] = {}  # None: held but idle
         self.lost = 0  # workers that died outside any sample
+        self.retried: set[int] = set()  # samples sent again after a sick worker failed them (once each)
 
     def busy(self) -> list[_Worker]:
         return [w for w, a in self.held.items() if a is not None]
@@ -325,6 +334,7 @@ class PoolStats:
     killed_timeout: int = 0
     crashed: int = 0
     recycled: int = 0
+    sick: int = 0  # replaced at once because they started failing what they used to score
     startup_ms: list[float] = field(default_factory=list)  # process start to ready for a first task
 
     def summary(self) -> dict[str, Any]:
@@ -334,6 +344,7 @@ class PoolStats:
             "killed_timeout": self.killed_timeout,
             "crashed": self.crashed,
             "recycled": self.recycled,
+            "sick": self.sick,
             "startup_ms_median": ordered[len(ordered) // 2] if ordered else None,
         }
 
@@ -413,6 +424,7 @@ class WorkerPool:
                 pass_fds=(child_sock.fileno(), board_fd),
                 stdin=subprocess.DEVNULL,
                 env=env,
+                start_new_session=True,  # its own process group, killed whole on timeout (and no terminal Ctrl-C)
             )
         finally:
             child_sock.close()
@@ -531,6 +543,7 @@ class WorkerPool:
                     _, bundle, done = message
                     for index, outcome, elapsed_ms in bundle:
                         state.results[index] = (outcome, elapsed_ms)
+                        self._watch_health(state, worker, index, outcome)
                     assignment.pos += len(bundle)
                     worker.tasks += len(bundle)
                     self._log_startup(worker)
@@ -544,6 +557,11 @@ class WorkerPool:
                     return
         except (EOFError, OSError):
             self._crashed(state, worker, assignment)
+        except Exception as exc:  # noqa: BLE001 - a message the parent cannot unpickle: those samples' error, not the run's
+            note = f"the worker's result could not be read: {type(exc).__name__}: {exc}"
+            for index in assignment.items[assignment.pos :]:
+                state.results[index] = (Outcome.error(ErrorKind.EXCEPTION, note), 0.0)
+            self._replace(state, worker)
 
     def _log_startup(self, worker: _Worker) -> None:
         if not worker.startup_logged:
@@ -552,9 +570,38 @@ class WorkerPool:
             if ready_at:
                 self.stats.startup_ms.append((ready_at - worker.spawned_at) * 1000)
 
+    def _watch_health(self, state: _Run, worker: _Worker, index: int, outcome: Outcome) -> None:
+        """A worker that scored this reward before and now fails SICK_AFTER samples in a row is sick.
+
+        (Leaked file descriptors, a poisoned cache, a broken import state.) Its failed samples run once
+        more on a fresh worker, and it is replaced after its task. A reward that fails from the start
+        never makes a worker sick: those errors are the reward's own.
+        """
+        key = state.job.cache_key
+        if outcome.status == "ok":
+            worker.scored_ok.add(key)
+            worker.failing.clear()
+            return
+        if outcome.kind is not ErrorKind.EXCEPTION or key not in worker.scored_ok:
+            worker.failing.clear()
+            return
+        worker.failing.append(index)
+        if len(worker.failing) >= SICK_AFTER:
+            worker.sick = True
+        if worker.sick:  # everything it failed since it turned sick runs once more elsewhere
+            again = [i for i in worker.failing if i not in state.retried]
+            state.retried.update(again)
+            for i in again:
+                state.results[i] = None
+            state.requeue(again)
+            worker.failing.clear()
+
     def _finish(self, state: _Run, worker: _Worker) -> None:
         state.held[worker] = None
-        if worker.tasks >= self.max_tasks:
+        if worker.sick:
+            self.stats.sick += 1
+            self._replace(state, worker)
+        elif worker.tasks >= self.max_tasks:
             self.stats.recycled += 1
             self._replace(state, worker)
 

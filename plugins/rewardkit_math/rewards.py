@@ -149,6 +149,10 @@ class MathEquivalence(Reward[EquivalenceParams]):
         )
         self.judge = Judge(config, _resolve_extractors(p.extract))
 
+    def warm_up(self) -> None:
+        """Import sympy and run the parser once, so that a worker's first sample is not charged for it."""
+        self.score(Sample(completion=r"\boxed{\frac{1}{2} + \sqrt{2} x}", columns={self.params.gold: "1/2 + sqrt(2)*x"}))
+
     def score(self, sample: Sample) -> Outcome:
         p = self.params
         if p.gold not in sample.columns:

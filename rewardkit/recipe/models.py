@@ -49,7 +49,10 @@ class EngineSettings(_Model):
     )
     timeout_s: float = Field(2.0, gt=0, le=3600, description="Wall-clock limit per completion, enforced by killing the worker")
     workers: int | Literal["auto"] = Field("auto", description="Worker processes for isolated rewards (auto: one per core)")
-    max_tasks_per_worker: int = Field(1000, ge=1, description="A worker is recycled after this many tasks")
+    max_tasks_per_worker: int = Field(
+        20_000, ge=1, description="A worker is recycled after scoring this many samples (sick workers are replaced at once)"
+    )
+    oversubscribe: bool = Field(False, description="Allow more workers than this machine's cores (capped otherwise)")
     memory_mb: int | None = Field(2048, ge=64, description="Address-space limit of each worker (None: unlimited)")
     dedupe: bool = Field(True, description="Score identical (completion, row) pairs in a batch once")
 
