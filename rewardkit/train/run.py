@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from rewardkit.train.common import grpo_args, quiet_libraries, without_printer
 from rewardkit.train.config import TrainSettings, check_trainer_keys
 
@@ -96,8 +94,9 @@ def _offline_if_local(settings: TrainSettings, base_dir: Path) -> None:
 
 
 def _save_resolved(recipe: Any, out: Path) -> None:
-    data = recipe.resolved_dict()
-    (out / RESOLVED_RECIPE).write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    from rewardkit.train.trainer_args import resolved_recipe_text  # effective GRPO/SFT settings and their origin
+
+    (out / RESOLVED_RECIPE).write_text(resolved_recipe_text(recipe, settings_of(recipe)), encoding="utf-8")
 
 
 def _last_checkpoint(folder: Path) -> str | None:
@@ -285,7 +284,7 @@ class Run:
             args=config,
             train_dataset=self.splits.train,
             processing_class=self.tokenizer,
-            peft_config=lora_config(self.settings.lora),
+            peft_config=lora_config(self.settings.lora, model_path, self.settings.model),
             callbacks=callbacks,
         )
         without_printer(trainer)
