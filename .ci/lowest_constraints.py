@@ -6,8 +6,9 @@ training tests run against the LOWEST versions the project declares, not just th
 
 import re
 import sys
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 # torch stays at constraints.txt's CPU build; matplotlib only draws plots
 SKIP = {"torch", "matplotlib"}

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from families import FAMILIES, build_family  # noqa: E402
+from families import FAMILIES, build_family
 
-from rewardkit.recipe import load_recipe  # noqa: E402
-from rewardkit.train.config import TrainSettings  # noqa: E402
+from rewardkit.recipe import load_recipe
+from rewardkit.train.config import TrainSettings
 
 pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::UserWarning")
 
