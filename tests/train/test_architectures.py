@@ -52,8 +52,14 @@ train:
 
 @pytest.mark.parametrize("family", sorted(FAMILIES))
 def test_two_grpo_steps_adapter_and_eval(tmp_path: Path, family: str) -> None:
+    import transformers
+
     from rewardkit.train.run import train_recipe
 
+    if family == "gemma3" and int(transformers.__version__.split(".")[0]) < 5:
+        # trl 1.16's GRPO loss reads `last_hidden_state` from Gemma3ForCausalLM.get_decoder(), which
+        # transformers 4.x answers with the whole causal LM: Gemma 3 GRPO needs transformers 5
+        pytest.skip("Gemma 3 GRPO with trl 1.16 needs transformers >= 5 (known incompatibility, docs/training.md)")
     model = build_family(family, tmp_path / family, CORPUS)
     recipe = load_recipe(_recipe(tmp_path, model), sections={"train": TrainSettings})
     result = train_recipe(recipe)

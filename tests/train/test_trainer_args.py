@@ -98,7 +98,7 @@ def test_effective_settings_name_their_source() -> None:
     assert any(line.startswith("learning_rate = 0.0001  (recipe; TRL default") for line in lines)
     assert any(line.startswith("max_completion_length = 32  (rewardkit default") for line in lines)
     assert any(line.startswith("use_cpu = True  (hardware") for line in lines)
-    assert not any(line.startswith("report_to") for line in lines)  # equal to TRL's default: not shown
+    assert not any(line.startswith("beta") for line in lines)  # rewardkit's 0.0 equals TRL's default: not shown
 
 
 def test_dry_run_prints_effective_settings_and_preflight_warnings(tmp_path: Path, tiny_recipe) -> None:
