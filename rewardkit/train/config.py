@@ -8,25 +8,15 @@ checked against ``GRPOConfig``/``SFTConfig`` fields by :func:`check_trainer_keys
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from rewardkit.train.trainer_args import RESERVED_GRPO_KEYS, RESERVED_SFT_KEYS, check_values  # noqa: F401 - re-exported
+
 BUILTIN_TINY = "builtin:tiny"
 BUILTIN_ARITH = "builtin:arith"
-
-# GRPOConfig keys rewardkit fills itself: typing them in the recipe would say the same thing twice.
-RESERVED_GRPO_KEYS = {
-    "reward_weights": "reward weights come from the recipe's `rewards:` weights",
-    "output_dir": "set `train.output_dir` (or --output-dir) instead",
-    "seed": "set `train.seed` instead",
-}
-RESERVED_SFT_KEYS = {
-    "output_dir": "the warm-up writes to <output_dir>/sft",
-    "seed": "set `train.seed` instead",
-}
 
 
 class _Section(BaseModel):
@@ -226,41 +216,18 @@ class TrainSettings(_Section):
         return path if path.is_absolute() or base is None else base / path
 
 
-def _unknown_keys(given: dict[str, Any], known: set[str], reserved: dict[str, str], what: str) -> list[tuple[str, str]]:
-    errors = []
-    for key in given:
-        if key in reserved:
-            errors.append((key, f"{key!r} is set by rewardkit: {reserved[key]}"))
-        elif key not in known:
-            close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
-            hint = "; did you mean " + " or ".join(repr(c) for c in close) + "?" if close else ""
-            errors.append((key, f"unknown {what} field {key!r}{hint}"))
-    return errors
-
-
 def check_trainer_keys(settings: TrainSettings) -> list[tuple[tuple[str, ...], str]]:
     """Check ``train.grpo`` against ``GRPOConfig`` and ``train.warmup_sft`` against ``SFTConfig``.
 
-    Imports trl (seconds), so the recipe loader leaves it to the ``train`` command.
+    Names (with did-you-mean, renamed fields mapped) and values (against each field's type: YAML's
+    ``1e-5`` string is the float it means, ``max_steps: ten`` is an error). Imports trl (seconds), so
+    the recipe loader leaves it to ``check``, ``train`` and ``train --dry-run``.
 
     Args:
         settings: the validated ``train:`` section.
 
     Returns:
         ``(location, message)`` pairs, the location a key path under the recipe root such as
-        ``("train", "grpo", "lerning_rate")``; empty when everything is known.
+        ``("train", "grpo", "lerning_rate")``; empty when everything is valid.
     """
-    import dataclasses
-
-    from trl import GRPOConfig, SFTConfig
-
-    errors: list[tuple[tuple[str, ...], str]] = []
-    grpo_fields = {f.name for f in dataclasses.fields(GRPOConfig)}
-    for key, message in _unknown_keys(settings.grpo, grpo_fields, RESERVED_GRPO_KEYS, "GRPOConfig"):
-        errors.append((("train", "grpo", key), message))
-    if settings.warmup_sft is not None:
-        sft_fields = {f.name for f in dataclasses.fields(SFTConfig)}
-        own = set(WarmupSettings.model_fields)
-        for key, message in _unknown_keys(settings.warmup_sft.sft_args(), sft_fields | own, RESERVED_SFT_KEYS, "SFTConfig"):
-            errors.append((("train", "warmup_sft", key), message))
-    return errors
+    return check_values(settings)

@@ -68,16 +68,53 @@ class JudgeUnavailable(LookupError):
 
 
 class RewardJudge:
-    """Judge with a rewardkit reward built to read its gold from ``solution``: correct when it scores 1."""
+    """Judge with a rewardkit reward built to read its gold from ``solution``: correct when it scores 1.
 
-    def __init__(self, reward: Any, name: str) -> None:
+    The reward runs through :class:`rewardkit.engine.Engine`, with the isolation and timeout the recipe
+    gives its entry (or its ``engine:`` section): a judge that hangs on a model's output is killed
+    like during training, and counts as wrong.
+    """
+
+    def __init__(
+        self,
+        reward: Any,
+        name: str,
+        *,
+        isolation: str = "inline",
+        timeout_s: float = 2.0,
+        engine: Any = None,
+        params: dict[str, Any] | None = None,
+        plugins: tuple[str, ...] = (),
+        base_dir: str = ".",
+    ) -> None:
+        import weakref
+
+        from rewardkit.engine import Engine, Leaf
+        from rewardkit.runtime import resolve_isolation
+
         self.reward, self.name = reward, name
+        self.engine = engine or Engine()
+        self.leaf = Leaf(
+            key=f"eval:{name}",
+            reward_name=name,
+            params=dict(params or {}),
+            isolation=resolve_isolation(isolation, reward),
+            timeout_s=timeout_s,
+            plugins=plugins,
+            base_dir=base_dir,
+            built=reward,
+        )
+        if engine is None:
+            self._finalizer = weakref.finalize(self, self.engine.close)
+
+    def close(self) -> None:
+        self.engine.close()
 
     def __call__(self, texts: Sequence[str], golds: Sequence[str]) -> list[bool]:
         samples = [
             Sample(completion=t[-MAX_JUDGED_CHARS:], columns={EVAL_GOLD_COLUMN: g}) for t, g in zip(texts, golds, strict=True)
         ]
-        return [o.status == "ok" and (o.score or 0.0) >= 1.0 - 1e-9 for o in self.reward.score_batch(samples)]
+        return [s.outcome.status == "ok" and (s.outcome.score or 0.0) >= 1.0 - 1e-9 for s in self.engine.run(self.leaf, samples)]
 
 
 def make_judge(recipe: Any = None, locale: str = "auto", registry: Any = None) -> RewardJudge:
@@ -86,7 +123,8 @@ def make_judge(recipe: Any = None, locale: str = "auto", registry: Any = None) -
     The recipe's own reward that reads a gold column (the first entry, in recipe order, with a
     parameter marked ``Column(gold=True)``; wrapped rewards count), built with its other params as
     in the recipe and its gold column pointed at the evaluation rows' ``solution``. A recipe with
-    none falls back to the registered ``math.equivalence`` with ``locale``.
+    none falls back to the registered ``math.equivalence`` with ``locale``. Either runs through the
+    engine with the recipe's isolation and timeout (the entry's own, else ``engine:``'s).
 
     Raises:
         JudgeUnavailable: the recipe reads no gold and ``math.equivalence`` is not installed.
@@ -98,7 +136,7 @@ def make_judge(recipe: Any = None, locale: str = "auto", registry: Any = None) -
     use = gold_reader(recipe, registry) if recipe is not None else None
     if use is not None:
         params = _revalidated(registry, use.reward, use.params, {use.field: EVAL_GOLD_COLUMN})
-        return RewardJudge(registry.build(use.reward, params), use.reward)
+        return RewardJudge(registry.build(use.reward, params), use.reward, **_engine_options(recipe, use.entry_id, params))
     try:
         defaults = registry.params(FALLBACK_JUDGE, {})
     except LookupError:
@@ -109,7 +147,24 @@ def make_judge(recipe: Any = None, locale: str = "auto", registry: Any = None) -
     updates: dict[str, Any] = {r.field: EVAL_GOLD_COLUMN for r in roles(defaults, Column) if getattr(r.role, "gold", False)}
     updates.update({r.field: locale for r in roles(defaults, Locale)})
     params = _revalidated(registry, FALLBACK_JUDGE, defaults, updates)
-    return RewardJudge(registry.build(FALLBACK_JUDGE, params), FALLBACK_JUDGE)
+    return RewardJudge(registry.build(FALLBACK_JUDGE, params), FALLBACK_JUDGE, **_engine_options(recipe, None, params))
+
+
+def _engine_options(recipe: Any, entry_id: str | None, params: Any) -> dict[str, Any]:
+    """Isolation, timeout and engine settings for the judge: the recipe entry's, else the recipe's ``engine:``."""
+    from rewardkit.engine import Engine
+
+    options: dict[str, Any] = {"params": params.model_dump(exclude_unset=True)}
+    engine_settings = getattr(recipe, "engine", None)
+    if engine_settings is None:
+        return options
+    node = next((n for n in getattr(recipe, "rewards", []) if getattr(n, "key", None) == entry_id), None)
+    options["isolation"] = (getattr(node, "isolation", None) if node is not None else None) or engine_settings.isolation
+    options["timeout_s"] = (getattr(node, "timeout_s", None) if node is not None else None) or engine_settings.timeout_s
+    options["engine"] = Engine(engine_settings)
+    options["plugins"] = tuple(getattr(recipe, "plugins", ()) or ())
+    options["base_dir"] = str(getattr(recipe, "base_dir", "."))
+    return options
 
 
 def _revalidated(registry: Any, name: str, params: Any, updates: dict[str, Any]) -> Any:

@@ -59,17 +59,82 @@ def load_model(path: str | Path, settings: ModelSettings, adapter: str | Path | 
     return model
 
 
-def lora_config(settings: LoraSettings) -> Any:
-    """The peft ``LoraConfig`` for ``settings``; None means full fine-tuning."""
+# Attention projections per architecture family, tried in order: the first whose names all exist wins.
+ATTENTION_TARGETS: tuple[tuple[str, ...], ...] = (
+    ("q_proj", "k_proj", "v_proj", "o_proj"),  # Llama, Qwen2/2.5/3, Gemma 1-3, Mistral, SmolLM
+    ("qkv_proj", "o_proj"),  # Phi-3 / Phi-4: fused query-key-value
+    ("query_key_value", "dense"),  # Falcon, GPT-NeoX
+    ("c_attn", "c_proj"),  # GPT-2
+)
+
+
+def linear_modules(path: str | Path, settings: ModelSettings) -> tuple[str, list[str]]:
+    """The model class name and the full names of its linear layers (lm_head excluded), built on the meta device."""
+    import torch
+    from transformers import AutoConfig, AutoModelForCausalLM
+
+    config = AutoConfig.from_pretrained(str(path), trust_remote_code=settings.trust_remote_code)
+    with torch.device("meta"):
+        model = AutoModelForCausalLM.from_config(config, trust_remote_code=settings.trust_remote_code)
+    names = [
+        name
+        for name, module in model.named_modules()
+        if isinstance(module, torch.nn.Linear) and not name.endswith("lm_head") and name.rsplit(".", 1)[-1] != "lm_head"
+    ]
+    return type(model).__name__, names
+
+
+def default_targets(linear_names: list[str]) -> list[str] | str:
+    """LoRA targets for a model with these linear layers: its attention projections, else ``all-linear``.
+
+    Example:
+        >>> default_targets(["model.layers.0.self_attn.qkv_proj", "model.layers.0.self_attn.o_proj"])
+        ['qkv_proj', 'o_proj']
+        >>> default_targets(["blocks.0.fc"])
+        'all-linear'
+    """
+    leaves = {name.rsplit(".", 1)[-1] for name in linear_names}
+    for group in ATTENTION_TARGETS:
+        if set(group) <= leaves:
+            return list(group)
+    return "all-linear"
+
+
+def unmatched_targets(targets: list[str] | str, module_names: list[str]) -> list[str]:
+    """The targets that match no module the way peft matches them (the full name, or a ``.``-suffix)."""
+    if isinstance(targets, str):
+        return []
+    return [t for t in targets if not any(name == t or name.endswith("." + t) for name in module_names)]
+
+
+def resolve_targets(settings: LoraSettings, linear_names: list[str] | None) -> list[str] | str:
+    """The recipe's ``target_modules`` when it gives them, else the architecture's attention projections."""
+    if settings.target_modules == "all-linear" or "target_modules" in settings.model_fields_set or linear_names is None:
+        return settings.target_modules if isinstance(settings.target_modules, str) else list(settings.target_modules)
+    return default_targets(linear_names)
+
+
+def lora_config(settings: LoraSettings, model_path: str | Path | None = None, model: ModelSettings | None = None) -> Any:
+    """The peft ``LoraConfig`` for ``settings``; None means full fine-tuning.
+
+    With ``model_path``, targets the recipe does not give resolve to that architecture's attention
+    projections (``qkv_proj`` for Phi-3, ``q_proj``... for Llama, Qwen, Gemma).
+    """
     if not settings.enabled:
         return None
     from peft import LoraConfig
 
+    names = None
+    if model_path is not None and "target_modules" not in settings.model_fields_set:
+        try:
+            names = linear_modules(model_path, model or ModelSettings())[1]
+        except Exception:  # noqa: BLE001 - no config to read: keep the recipe's (default) targets
+            names = None
     return LoraConfig(
         r=settings.r,
         lora_alpha=int(settings.alpha) if float(settings.alpha).is_integer() else settings.alpha,  # type: ignore[arg-type]
         lora_dropout=settings.dropout,
-        target_modules=settings.target_modules,
+        target_modules=resolve_targets(settings, names),
         bias=settings.bias,
         task_type="CAUSAL_LM",
     )

@@ -45,6 +45,8 @@ class PreflightReport:
     gold_correct_rate: float | None = None
     checked_rows: int = 0
     memory: str = ""
+    effective: dict[str, list[str]] = field(default_factory=dict)  # "grpo"/"sft" -> settings that differ from TRL's
+    lora_targets: Any = None
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -59,6 +61,8 @@ class PreflightReport:
                 r.id: {"mean": r.mean, "full_marks": r.full_marks, "outcomes": r.outcomes} for r in self.rewards
             },
             "memory": self.memory,
+            "effective_settings": self.effective,
+            "lora_targets": self.lora_targets,
             "errors": self.errors,
             "warnings": self.warnings,
         }
@@ -177,6 +181,11 @@ def run_preflight(
                 f"only {100 * report.gold_correct_rate:.0f} % of the reference solutions score as correct: "
                 "the rewards may not read this dataset's answer style"
             )
+    report.warnings.extend(skipped_everywhere(report.rewards, report.checked_rows))
+    report.warnings.extend(completion_budget(splits.train, tokenizer, grpo_args, settings.preflight.sample_size))
+    report.effective = effective_settings(settings)
+    target_errors, report.lora_targets = lora_target_errors(recipe, settings, model_path)
+    report.errors.extend(target_errors)
     prompt_tokens = max((n for _, n in report.prompts), default=64)
     length = prompt_tokens + int(grpo_args.get("max_completion_length", 256))
     try:
@@ -187,6 +196,68 @@ def run_preflight(
     except Exception as exc:  # noqa: BLE001 - an estimate must never stop a run
         report.memory = f"unavailable ({type(exc).__name__}: {exc})"
     return report
+
+
+def skipped_everywhere(rewards: list[RewardCheck], rows: int) -> list[str]:
+    """A warning for each reward that skipped (returned None on) every reference answer preflight scored."""
+    return [
+        f"reward {r.id!r} skipped all {rows} preflight rows: it never applies to this data (check its `when:` or columns), "
+        "so it adds nothing to the training signal"
+        for r in rewards
+        if rows and r.outcomes.get("skip", 0) == rows
+    ]
+
+
+def completion_budget(rows: Any, tokenizer: Any, grpo_args: dict[str, Any], limit: int) -> list[str]:
+    """A warning when ``max_completion_length`` is shorter than most reference solutions, in tokens."""
+    budget = grpo_args.get("max_completion_length")
+    if not budget or "reference" not in rows.column_names:
+        return []
+    refs = [r for r in rows.select(range(min(limit, len(rows))))["reference"] if r]
+    if not refs:
+        return []
+    lengths = sorted(len(tokenizer(text=r)["input_ids"]) + 1 for r in refs)  # + the end-of-turn token
+    longer = sum(1 for n in lengths if n > budget)
+    if longer * 2 <= len(lengths):
+        return []
+    return [
+        f"max_completion_length {budget} is shorter than {100 * longer // len(lengths)} % of the reference solutions "
+        f"(median {lengths[len(lengths) // 2]} tokens, longest {lengths[-1]}): completions will be cut before their answer; "
+        "raise train.grpo.max_completion_length"
+    ]
+
+
+def effective_settings(settings: TrainSettings, cuda: bool | None = None) -> dict[str, list[str]]:
+    """The GRPO (and warm-up SFT) settings that differ from TRL's defaults, each with where it came from."""
+    from rewardkit.train.model import has_cuda
+    from rewardkit.train.trainer_args import bf16_supported, describe, resolve
+
+    cuda = has_cuda() if cuda is None else cuda
+    out = {"grpo": describe(resolve("grpo", settings, cuda, bf16_supported(cuda)))}
+    if settings.warmup_sft is not None and settings.warmup_sft.enabled:
+        out["sft"] = describe(resolve("sft", settings, cuda, bf16_supported(cuda)))
+    return out
+
+
+def lora_target_errors(recipe: Any, settings: TrainSettings, model_path: str | Path) -> tuple[list[str], Any]:
+    """Located errors for LoRA targets that match no module of the model, and the targets the run will use."""
+    from rewardkit.train.model import linear_modules, resolve_targets, unmatched_targets
+
+    lora = settings.lora
+    if not lora.enabled and not (settings.warmup_sft is not None and settings.warmup_sft.lora):
+        return [], None
+    try:
+        cls, names = linear_modules(model_path, settings.model)
+    except Exception:  # noqa: BLE001 - no readable config: the trainer reports it
+        return [], lora.target_modules
+    targets = resolve_targets(lora, names)
+    leaves = sorted({n.rsplit(".", 1)[-1] for n in names})
+    errors = [
+        f"{recipe.locate(('train', 'lora', 'target_modules'))}: train.lora.target_modules: {t!r} matches no module of "
+        f"{cls} (its linear layers: {', '.join(leaves)}; or use all-linear)"
+        for t in unmatched_targets(targets, names)
+    ]
+    return errors, targets
 
 
 def print_preflight(report: PreflightReport, console: Any) -> None:
@@ -211,6 +282,13 @@ def print_preflight(report: PreflightReport, console: Any) -> None:
         console.print(f"gold parse rate {100 * report.gold_parse_rate:.1f} %, reference judged correct {correct:.1f} %")
     if report.memory:
         console.print(f"memory: {report.memory}")
+    if report.lora_targets is not None:
+        console.print(f"LoRA targets: {report.lora_targets}")
+    for kind, lines in report.effective.items():
+        title = "GRPOConfig" if kind == "grpo" else "SFTConfig (warm-up)"
+        console.print(f"[bold]{title}[/bold] settings that differ from TRL's defaults:")
+        for line in lines:
+            console.print(f"  {escape(line)}")
     for warning in report.warnings:
         console.print(f"[yellow]warning[/yellow]: {escape(warning)}")
     for error in report.errors:

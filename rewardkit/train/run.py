@@ -19,8 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from rewardkit.train import outputs
 from rewardkit.train.common import grpo_args, quiet_libraries, without_printer
 from rewardkit.train.config import TrainSettings, check_trainer_keys
@@ -107,8 +105,9 @@ def _offline_if_local(settings: TrainSettings, base_dir: Path) -> None:
 
 
 def _save_resolved(recipe: Any, out: Path) -> None:
-    data = recipe.resolved_dict()
-    outputs.write_text(out / RESOLVED_RECIPE, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    from rewardkit.train.trainer_args import resolved_recipe_text  # effective GRPO/SFT settings and their origin
+
+    outputs.write_text(out / RESOLVED_RECIPE, resolved_recipe_text(recipe, settings_of(recipe)))
 
 
 class Run:
@@ -338,7 +337,7 @@ class Run:
             args=config,
             train_dataset=self.splits.train,
             processing_class=self.tokenizer,
-            peft_config=lora_config(self.settings.lora),
+            peft_config=lora_config(self.settings.lora, model_path, self.settings.model),
             callbacks=[*callbacks, CheckpointMarker(self.grpo_fp)],
         )
         without_printer(trainer)

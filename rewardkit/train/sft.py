@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from rewardkit.train.common import trainer_defaults, without_printer
+from rewardkit.train.common import sft_args, without_printer
 from rewardkit.train.config import LoraSettings, TrainSettings
 from rewardkit.train.outputs import SFT_MARKER, read_json, write_json
 
@@ -71,9 +71,7 @@ def run_warmup(
 
     warm = settings.warmup_sft
     assert warm is not None
-    args = {**trainer_defaults("sft", cuda), **warm.sft_args()}
-    if "warmup_steps" not in args and "max_steps" in args:
-        args["warmup_steps"] = max(1, int(0.05 * args["max_steps"]))
+    args = sft_args(settings, cuda)  # defaults + hardware + recipe, checked against the installed SFTConfig
     dataset = sft_dataset(rows, warm.train_size)
     if len(dataset) == 0:
         raise ValueError(

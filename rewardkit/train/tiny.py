@@ -72,6 +72,8 @@ def build_tokenizer(corpus: Iterable[str], vocab_size: int = 1024) -> Any:
         pad_token="<|pad|>",
         padding_side="left",
         chat_template=CHAT_TEMPLATE,
+        # causal LMs take no token_type_ids; transformers 4.x would return them and generate() refuses them
+        model_input_names=["input_ids", "attention_mask"],
     )
 
 
