@@ -126,6 +126,7 @@ def _collections(answer: Value, gold: Collection, policy: Policy) -> tuple[bool,
         by_name = dict(zip(answer.names, answer.items, strict=True))
         ok = all(equivalent(by_name[n], g, policy)[0] for n, g in zip(gold.names, gold.items, strict=True))
         return ok, "tuple"
+    answer, gold = _in_order(answer), _in_order(gold)  # type: ignore[assignment]
     if isinstance(answer, Interval) and gold.kind == "tuple" and len(gold.items) == 2:
         if answer.left_open and answer.right_open:  # "(1, 2)" read as an open interval
             answer = Collection("tuple", (answer.lo, answer.hi))
@@ -149,6 +150,21 @@ def _collections(answer: Value, gold: Collection, policy: Policy) -> tuple[bool,
         else:
             return False, "set"
     return True, "set"
+
+
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _in_order(value: Value) -> Value:
+    """A named tuple against a plain one: coordinates (``y = 3, x = 2``; names that are consecutive letters)
+    in alphabetical order, ``(x, y)``; any other names (``x = -3, q = 7/2``) in written order."""
+    if not isinstance(value, Collection) or not value.names:
+        return value
+    names = sorted(value.names)
+    if all(len(n) == 1 for n in names) and "".join(names) in _ALPHABET:
+        by_name = dict(zip(value.names, value.items, strict=True))
+        return Collection(value.kind, tuple(by_name[n] for n in names), tuple(names))
+    return value
 
 
 def _grid(value: Value) -> list[list[Value]] | None:

@@ -18,7 +18,7 @@ from rewardkit.text.numbers import detect_convention
 from rewardkit_math import extract as ex
 from rewardkit_math.equivalence import Policy, equivalent
 from rewardkit_math.reading import Want, prepare, read_gold, read_prose, read_span
-from rewardkit_math.values import Expr, Letter, Number, Text, Value, describe
+from rewardkit_math.values import Collection, Expr, Letter, Number, Text, Value, describe
 
 Status = Literal["correct", "wrong", "no_answer", "no_gold", "unparseable_gold"]
 ExtractorFn = Callable[[str, ExtractContext], Sequence[Extraction]]
@@ -137,7 +137,7 @@ class Judge:
             return [], "no_gold"
         if isinstance(gold, (list, tuple)):
             gold = ", ".join(str(g) for g in gold)
-        values = read_gold(str(gold), self.config.max_answer_chars)
+        values = read_gold(str(gold), self.config.max_answer_chars, self.config.locale)
         return (list(values), None) if values else ([], "unparseable_gold")
 
     def find(self, text: str, prompt: str = "", want: Want = "value") -> Found | None:
@@ -165,13 +165,23 @@ class Judge:
             marks.extend((e, name) for e in self.extractors[name](text, context))
         if marks:  # the answer written last wins
             extraction, name = max(marks, key=lambda pair: (pair[0].end, pair[0].start))
+            if name == "boxed" and want == "many":  # "\boxed{2}, \boxed{4}, \boxed{6}" against a gold of three values
+                boxes = [e for e, n in marks if n == "boxed"]
+                extraction = ex.box_chain(text, boxes, extraction) or extraction
             found = self._read_marked(extraction, name, context, conventions, want)
             return self._check_hedging(text, found, marks, conventions, want)
-        if want == "letter":  # a last line such as "(B) 12"
+        if want == "letter":  # a last line such as "(B) 12", or a letter in the last sentence: "so I think it's D"
             label = _LAST_LINE_LETTER.search(text)
             if label is not None:
                 extraction = Extraction(label.group(1), label.start(1), label.end(1), "last_line_letter")
                 return Found(extraction, "choice", [Letter(label.group(1))])
+            found = _last_sentence_letter(text)
+            if found is not None:
+                return found
+        if want == "text":  # "</think>Lisbon": a short last line is the answer
+            found = self._last_line_text(text, conventions)
+            if found is not None:
+                return found
         for name in ex.AUTO_FALLBACKS:
             found = self._try_fallback(name, text, context, conventions, want)
             if found is not None:
@@ -216,11 +226,21 @@ class Judge:
         theirs, _ = self._read(match.group("num"), conventions, want)
         return bool(theirs) and not any(equivalent(a, b, self.config.policy)[0] for a in found.values for b in theirs)
 
+    def _last_line_text(self, text: str, conventions: Conventions) -> Found | None:
+        stripped = text.rstrip()
+        start = stripped.rfind("\n") + 1
+        line = stripped[start:].strip()
+        if not line or len(line) > 80 or len(line.split()) > 8 or line.endswith("?"):
+            return None
+        offset = stripped.index(line, start)
+        values, _ = self._read(line, conventions, "text")
+        return Found(Extraction(line, offset, offset + len(line), "last_line"), "last_line", values) if values else None
+
     def _try_fallback(self, name: str, text: str, context: ExtractContext, conventions: Conventions, want: Want) -> Found | None:
         """A fallback span counts only if it reads; ``last_number`` offers its math group first, then the number."""
         for extraction in reversed(list(self.extractors[name](text, context))[-2:]):
             values, hedged = self._read(extraction.text, conventions, want)
-            if not values and want in ("value", "number"):
+            if not values and want in ("value", "number", "many"):
                 values = read_prose(extraction.text, conventions, self.config.max_answer_chars, want == "number")
             if values:
                 return Found(extraction, name, values, hedged)
@@ -231,7 +251,7 @@ class Judge:
     ) -> Found:
         extraction = ex.refine(extraction, context)
         values, hedged = self._read(extraction.text, conventions, want)
-        if not values and want in ("value", "number"):
+        if not values and want in ("value", "number", "many"):
             values = read_prose(extraction.text, conventions, self.config.max_answer_chars, want == "number")
         return Found(extraction, name, values, hedged)
 
@@ -260,7 +280,29 @@ def _wanted(gold_values: list[Value]) -> Want:
         return "text"
     if gold_values and all(_is_plain_number(g) for g in gold_values):
         return "number"
+    if any(isinstance(g, Collection) and g.kind != "matrix" and len(g.items) > 1 for g in gold_values):
+        return "many"
     return "value"
+
+
+# A standalone option letter; "I" before a word ("I think") is the pronoun, "A" before a word an article.
+_PROSE_LETTER = re.compile(r"(?<![\w\\'’])\(?([A-J])\)?(?![\w'’])(?!\s+[a-z])")
+_SENTENCE_BREAK = re.compile(r"[.!?\n](?=\s|$)")
+
+
+def _last_sentence_letter(text: str) -> Found | None:
+    """The option letter of the last sentence with no marker: "Looking at the options, so I think it's D."."""
+    tail = text[-600:].rstrip().rstrip(".!")
+    breaks = [m.end() for m in _SENTENCE_BREAK.finditer(tail)]
+    start = breaks[-1] if breaks else 0
+    letters = list(_PROSE_LETTER.finditer(tail, start))
+    if not letters:
+        return None
+    chosen = letters[-1]
+    offset = len(text) - len(text[-600:]) + chosen.start(1)
+    extraction = Extraction(chosen.group(1), offset, offset + 1, "last_letter")
+    hedged = len({m.group(1) for m in letters}) > 1
+    return Found(extraction, "choice", [Letter(chosen.group(1))], hedged)
 
 
 def _is_plain_number(value: Value) -> bool:

@@ -176,7 +176,7 @@ def clean_span(span: str) -> str:
     return span.lstrip(_LEADING_PUNCT).rstrip(_TRAILING_PUNCT)
 
 
-def strip_units(span: str, max_words: int = 6) -> str:
+def strip_units(span: str, max_words: int = 6, loose: bool = False) -> str:
     """Drop trailing unit/currency words and currency signs (``12 cm`` → ``12``, ``$15`` → ``15``).
 
     Math words (functions, scale words, number words, "or"), single letters (variables) and
@@ -194,7 +194,8 @@ def strip_units(span: str, max_words: int = 6) -> str:
         base = re.split(r"[\s^/\d]", word, maxsplit=1)[0].lower()
         head = span[: match.start(1)]
         after_number = head.rstrip()[-1:].isdigit() or head.rstrip()[-1:] in ")}"
-        if base in RESERVED_WORDS or (len(base) == 1 and not (after_number and (base in SINGLE_LETTER_UNITS or "/" in word))):
+        unit_letter = base in SINGLE_LETTER_UNITS or "/" in word or (loose and word.isupper())  # loose: "4.10^{-5} N"
+        if base in RESERVED_WORDS or (len(base) == 1 and not (after_number and unit_letter)):
             break
         glued = head[-1:].isdigit()
         if glued and re.sub(r"\s|\^|\{|\}", "", word.lower()) not in ATTACHED_UNITS and base not in ATTACHED_UNITS:

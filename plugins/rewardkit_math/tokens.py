@@ -134,7 +134,10 @@ def _number(text: str, i: int, convention: Literal["vi", "en"], tokens: list[Tok
         return sci.end()
     lit = scan_number(text, i, convention)
     if lit is None:
-        raise ParseError("malformed number")
+        head = re.match(r"\d{1,300}(?=,)", text[i:])  # "(2,7.5)": a list item, then the next number
+        if head is None:
+            raise ParseError("malformed number")
+        lit = _literal(head.group(), i)
     add("num", lit, i)
     end = lit.end
     sci = _SCI.match(text, end)

