@@ -252,9 +252,105 @@ CASES: dict[str, list[tuple[str, str, str, bool]]] = {
     ],
 }
 
+
+# More variants of each kind, written after the first fixes (so not part of the "before" figures).
+VARIANTS: dict[str, list[tuple[str, str, str, bool]]] = {
+    "thousands_latex": [
+        ("The prize is $\\boxed{\\$1{,}234{,}567}$.", "1234567", "auto", True),
+        ("We need $10,\\!000$ tiles. The answer is $10,\\!000$.", "10000", "auto", True),
+        ("\\boxed{3,\\!100}", "3000", "auto", False),
+        ("Vậy khối lượng là $\\boxed{1{,}5}$ kg.", "1.5", "vi", True),
+    ],
+    "multi_box": [
+        ("So $\\boxed{x=2}$, $\\boxed{y=3}$.", "(2, 3)", "auto", True),
+        ("Vậy hai nghiệm là $\\boxed{2}$ và $\\boxed{3}$.", "\\{2; 3\\}", "vi", True),
+        ("Vậy $\\boxed{3}$ hoặc $\\boxed{4}$.", "3", "vi", False),
+        ("First $\\boxed{3}$. Then the final answer is $\\boxed{5}$.", "3, 5", "auto", False),
+    ],
+    "matrix": [
+        ("\\boxed{\\begin{bmatrix} 1 \\\\ 2 \\end{bmatrix}}", "(1, 2)", "auto", True),
+        ("\\boxed{(1, 2)}", "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", "auto", True),
+        (
+            "\\boxed{\\begin{pmatrix} 1 & 0 & 0 \\\\ 0 & 1 & 0 \\\\ 0 & 0 & 1 \\end{pmatrix}}",
+            "\\begin{pmatrix} 1 & 0 & 0 \\\\ 0 & 1 & 0 \\\\ 0 & 0 & 1 \\end{pmatrix}",
+            "auto",
+            True,
+        ),
+        ("\\boxed{(2, 1)}", "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", "auto", False),
+    ],
+    "inequality": [
+        ("\\boxed{x \\geq -2}", "[-2, \\infty)", "auto", True),
+        ("\\boxed{3x - 6 < 0}", "x < 2", "auto", True),
+        ("\\boxed{-x > 4}", "x < -4", "auto", True),
+        ("\\boxed{x > -4}", "-x > 4", "auto", False),
+        ("\\boxed{(-\\infty,-1)\\cup(3,\\infty)}", "x < -1 \\text{ or } x > 3", "auto", True),
+        ("\\boxed{[-2,3]}", "-2 \\le x \\le 3", "auto", True),
+        ("\\boxed{[-2,3)}", "-2 \\le x \\le 3", "auto", False),
+    ],
+    "named_equality": [
+        ("The length is $\\boxed{5}$.", "AB = 5", "auto", True),
+        ("So the value is $\\boxed{10}$.", "f(3) = 10", "auto", True),
+        ("So $\\boxed{2x + 1}$.", "h(x) = 2x + 1", "auto", True),
+        ("The ratio is $\\boxed{\\frac{2}{3}}$.", "AB : BC = 2 : 3", "auto", True),
+        ("The ratio is $\\boxed{\\frac{3}{2}}$.", "AB : BC = 2 : 3", "auto", False),
+        ("So $\\boxed{6}$.", "2x = 6", "auto", False),
+    ],
+    "assignment_order": [
+        ("\\boxed{z = 3, y = 2, x = 1}", "(1, 2, 3)", "auto", True),
+        ("\\boxed{q = 5, p = 2}", "(2, 5)", "auto", True),
+        ("\\boxed{a = 2, c = 5}", "(2, 5)", "auto", True),
+        ("\\boxed{c = 5, a = 2}", "(2, 5)", "auto", False),
+    ],
+    "notation": [
+        ("The binary form is $\\boxed{1011_2}$.", "1011_2", "auto", True),
+        ("The binary form is $\\boxed{1011_{2}}$.", "1101_2", "auto", False),
+        ("The train leaves at \\boxed{12:45}.", "12:45", "auto", True),
+        ("About 75 percentage of students passed.", "75\\%", "auto", True),
+        ("Putting it together we obtain $\\dfrac{3}{8}$.", "\\frac{3}{8}", "auto", True),
+        ("The chance is .25", "\\frac{1}{4}", "auto", True),
+        ("**Answer: 12**", "12", "auto", True),
+        ("Light travels 3 × 10⁸ m/s.", "3 \\times 10^8", "auto", True),
+        ("The angle is $\\boxed{90^{o}}$.", "90", "auto", True),
+    ],
+    "choice": [
+        ("The answer is (B) because A is too small.", "B", "auto", True),
+        ("Answer: **D**", "D", "auto", True),
+        ("The best choice is <strong>C</strong>.", "C", "auto", True),
+        ("After checking each option, I'd go with B.", "B", "auto", True),
+        ("After checking each option, I'd go with B.", "C", "auto", False),
+    ],
+    "text_answer": [
+        ("<think>Capital of France.</think>Paris", "Paris", "auto", True),
+        ("<think>A tragedy.</think>Romeo and Juliet", "Romeo and Juliet", "auto", True),
+        ("<think>A tragedy.</think>Othello", "Romeo and Juliet", "auto", False),
+    ],
+    "approx": [
+        ("So $x = \\frac{1}{7} \\approx 0.14$.", "\\frac{1}{7}", "auto", True),
+        ("So $x = \\frac{1}{7} \\approx 0.14$.", "\\frac{1}{6}", "auto", False),
+        ("The area is $\\approx 3.14$.", "\\pi", "auto", False),
+    ],
+    "vietnamese": [
+        ("Xác suất là $2/5 = 0,4$.", "0.4", "vi", True),
+        ("Số phân tử là $\\boxed{6.10^{23}}$.", "6 \\times 10^{23}", "vi", True),
+        ("Số cách chọn là $\\boxed{C_{6}^{2}}$.", "15", "vi", True),
+        ("Số cách xếp là $\\boxed{A_6^2}$.", "30", "vi", True),
+        ("Dap so: 15 qua", "15", "vi", True),
+        ("Đáp án: 8 (hay là 9 nếu tính cả mẹ).", "8", "vi", False),
+        ("Đáp số: 12 (cm).", "12", "vi", True),
+    ],
+    "locale_strict": [
+        ("The answer is 1,234", "1.234", "en", False),
+        ("The answer is 1,234", "1234", "en", True),
+    ],
+}
+
 PARAMS = [
     pytest.param(kind, completion, gold, locale, expected, id=f"{kind}-{k}")
     for kind, cases in CASES.items()
+    for k, (completion, gold, locale, expected) in enumerate(cases)
+] + [
+    pytest.param(kind, completion, gold, locale, expected, id=f"{kind}-variant-{k}")
+    for kind, cases in VARIANTS.items()
     for k, (completion, gold, locale, expected) in enumerate(cases)
 ]
 
