@@ -105,8 +105,8 @@ def _equation_value(equation: Equation) -> Value | None:
         return None
     if is_name(equation.lhs):
         return equation.rhs
-    if isinstance(equation.lhs, (Number, Expr)) and not is_name(equation.rhs) and _numeric(equation.lhs):
-        return equation.lhs
+    if isinstance(equation.lhs, (Number, Expr)) and _numeric(equation.lhs):
+        return equation.lhs  # "9 = 4a + b", "5 = x"
     return None
 
 

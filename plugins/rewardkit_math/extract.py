@@ -82,9 +82,11 @@ def boxed(text: str, context: ExtractContext) -> Sequence[Extraction]:
 # Between boxes that together form one answer: separators, "and"/"và", "$", "x =", a unit word or two
 # ("\\boxed{3} apples and \\boxed{5} pears"); never a digit, a sentence end or a blank line.
 _CHAIN_GAP = re.compile(
-    r"[\s$,;&]*(?:(?:and|và|\\text\s*\{\s*(?:and|và|,)\s*\}|\\quad|\\qquad|[A-Za-z]\w{0,3}\s*=|[^\W\d_]{1,12})[\s$,;&]*){0,4}",
+    r"[\s$,;&]*(?:(?:and|và|\\text\s*\{\s*(?:and|và|,)\s*\}|\\quad|\\qquad|[A-Za-z]\w{0,3}\s*=|[^\W\d_]{1,12})[\s$,;&]*){0,3}",
     re.IGNORECASE,
 )
+# A gap that concludes ("…, so the answer is \\boxed{…}") starts a new answer: no chain across it.
+_CHAIN_BREAK = re.compile(r"(?i:\b(?:so|thus|hence|therefore|answer|final|vậy|do\s+đó|đáp|suy\s+ra|nên)\b)")
 
 
 def box_chain(text: str, boxes: Sequence[Extraction], final: Extraction) -> Extraction | None:
@@ -103,7 +105,7 @@ def box_chain(text: str, boxes: Sequence[Extraction], final: Extraction) -> Extr
         if command == -1:
             break
         gap = text[previous.end + 1 : command]
-        if len(gap) > 60 or "\n\n" in gap or not _CHAIN_GAP.fullmatch(gap):
+        if len(gap) > 60 or "\n\n" in gap or _CHAIN_BREAK.search(gap) or not _CHAIN_GAP.fullmatch(gap):
             break
         chain.insert(0, previous)
     if len(chain) == 1:

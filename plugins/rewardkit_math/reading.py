@@ -34,7 +34,7 @@ _GOLD_LETTER = re.compile(r"^\s*\(?([A-J])\)?\s*(?:[.:)]\s*.*)?$", re.DOTALL)
 _NEGATION = re.compile(r"(?i:\b(?:not|isn't|never|không\s+phải)\b)")
 _REMARK = re.compile(r"\s*\((?=[^()]*[^\W\d_])[^()]{0,200}\)\s*$")
 # A remark that offers another answer: "12 (hoặc 15 nếu …)", "12 (or 15 if …)" is a hedge.
-_ALTERNATIVE = re.compile(r"(?i:\b(?:hoặc|hoac|hay\s+là|or|otherwise|alternatively)\b)[^()]*\d")
+_ALTERNATIVE = re.compile(r"(?i:\b(?:hoặc|hoac|hay\s+là|or|otherwise|alternatively)\b)[^()\d]*(?P<other>\d[\d.,]*)")
 # Reasons after a letter answer name other options: "C, since A and D fail", "C vì A sai".
 _REASON = re.compile(r"(?i:[,;:]?\s+\b(?:since|because|as|vì|bởi\s+vì|bởi|tại\s+vì|do)\b).*$", re.DOTALL)
 _PROSE = re.compile(r"[^\W\d_]{2,}")
@@ -109,8 +109,10 @@ def read_span(
     remark = _REMARK.search(cleaned) if not values else None
     if remark is not None:
         values = read_values(_REMARK.sub("", cleaned), conventions, loose)  # "4.5 (i.e., 9/2)", "6 (not 5)"
-        if values and _ALTERNATIVE.search(remark.group()):
-            return list(values), True
+        alternative = _ALTERNATIVE.search(remark.group()) if values else None
+        if alternative is not None:  # "12 (hoặc 15 nếu …)": another answer; "12 (or 12.0)" says the same
+            others = read_values(alternative.group("other").rstrip(".,"), conventions)
+            return list(values), not any(o == v for o in others for v in values if isinstance(o, Number))
     return list(values), False
 
 

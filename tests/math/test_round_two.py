@@ -262,6 +262,9 @@ VARIANTS: dict[str, list[tuple[str, str, str, bool]]] = {
         ("Vậy khối lượng là $\\boxed{1{,}5}$ kg.", "1.5", "vi", True),
     ],
     "multi_box": [
+        ("So $x = \\boxed{2}$, $y = \\boxed{3}$, so the answer is $\\boxed{(2, 3)}$.", "(2, 3)", "auto", True),
+        ("The roots are \\boxed{2} and \\boxed{3}, so the answer is \\boxed{2, 3}.", "2, 3", "auto", True),
+        ("So $x = \\boxed{2}$ and $y = \\boxed{3}$.", "(3, 2)", "auto", False),
         ("So $\\boxed{x=2}$, $\\boxed{y=3}$.", "(2, 3)", "auto", True),
         ("Vậy hai nghiệm là $\\boxed{2}$ và $\\boxed{3}$.", "\\{2; 3\\}", "vi", True),
         ("Vậy $\\boxed{3}$ hoặc $\\boxed{4}$.", "3", "vi", False),
@@ -288,6 +291,7 @@ VARIANTS: dict[str, list[tuple[str, str, str, bool]]] = {
         ("\\boxed{[-2,3)}", "-2 \\le x \\le 3", "auto", False),
     ],
     "named_equality": [
+        ("$\\boxed{5 = x}$", "5", "auto", True),
         ("The length is $\\boxed{5}$.", "AB = 5", "auto", True),
         ("So the value is $\\boxed{10}$.", "f(3) = 10", "auto", True),
         ("So $\\boxed{2x + 1}$.", "h(x) = 2x + 1", "auto", True),
@@ -330,6 +334,8 @@ VARIANTS: dict[str, list[tuple[str, str, str, bool]]] = {
         ("The area is $\\approx 3.14$.", "\\pi", "auto", False),
     ],
     "vietnamese": [
+        ("Đáp án: 12 (hoặc 12 nếu làm tròn).", "12", "vi", True),
+        ("The answer is 12 (or 15 if both count).", "15", "en", False),
         ("Xác suất là $2/5 = 0,4$.", "0.4", "vi", True),
         ("Số phân tử là $\\boxed{6.10^{23}}$.", "6 \\times 10^{23}", "vi", True),
         ("Số cách chọn là $\\boxed{C_{6}^{2}}$.", "15", "vi", True),
