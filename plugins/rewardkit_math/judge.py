@@ -25,7 +25,8 @@ ExtractorFn = Callable[[str, ExtractContext], Sequence[Extraction]]
 Conventions = tuple[Literal["vi", "en"], ...]
 
 _THINK_CLOSE = re.compile(r"</(?:think|thinking|reasoning)\s*>", re.IGNORECASE)
-_LAST_LINE_LETTER = re.compile(r"(?:^|\n)[ \t*]*\(?([A-J])\)?(?:[.):][^\n]*|[ \t]+[^\n]*)?\s*\Z")
+# "I believe …" and "A quick check …" start with a pronoun or an article, not an option.
+_LAST_LINE_LETTER = re.compile(r"(?:^|\n)[ \t*]*\(?([A-J])\)?(?:[.):][^\n]*|[ \t]+(?![a-z])[^\n]*)?\s*\Z")
 # Between two boxes, only a separator or a conjunction: "\boxed{5} or \boxed{6}", "\boxed{5}, \boxed{6}".
 _HEDGE_GAP = re.compile(
     r"[\s$]*(?:,|;|/|or|hoặc|hay|and|và|\\text\s*\{\s*(?:or|hoặc|hay|and|và)\s*\}|\\quad|\\qquad)?[\s$]*(?:\\(?:boxed|fbox)\s*\{)?$",
@@ -288,7 +289,7 @@ def _wanted(gold_values: list[Value]) -> Want:
 
 
 # A standalone option letter; "I" before a word ("I think") is the pronoun, "A" before a word an article.
-_PROSE_LETTER = re.compile(r"(?<![\w\\'’])\(?([A-J])\)?(?![\w'’])(?!\s+[a-z])")
+_PROSE_LETTER = re.compile(r"(?<![\w\\'’])\(?([A-J])\)?(?![\w'’])(?!(?<=[IA])\s+[a-z])")
 _SENTENCE_BREAK = re.compile(r"[.!?\n](?=\s|$)")
 
 

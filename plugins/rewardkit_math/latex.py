@@ -17,8 +17,10 @@ _TEXT_CMD = re.compile(
 EMPTY_BOX = re.compile(r"\\(?:boxed|fbox)\s*\{\s*\}")
 _SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 _REPLACEMENTS = [
-    # MATH-style thousands: "48{,}300", "48,\\!300", "27 {,} 405" (a comma glued by LaTeX spacing is never a list).
-    (re.compile(r"(?<=\d)[ \t]*(?:\{,\}|,[ \t]*\\!)[ \t]*(?=\d{3}(?!\d))"), "{,}"),
+    # MATH-style thousands: "48,\\!300" is 48300 in every convention; "27 {,} 405" is "27{,}405" (a comma
+    # glued by LaTeX spacing is never a list separator).
+    (re.compile(r"(?<=\d),[ \t]*\\![ \t]*(?=\d{3}(?!\d))"), ""),
+    (re.compile(r"(?<=\d)[ \t]*\{,\}[ \t]*(?=\d{3}(?!\d))"), "{,}"),
     # Degrees typed as a letter o: "45^o", "45^{o}" (only after a number).
     (re.compile(r"(?<=\d)\s*\^\s*(?:\{\s*o\s*\}|o)(?![a-zA-Z])"), " "),
     # Unicode superscript exponents: "10²³" is 10^{23}, never 10^2^3.

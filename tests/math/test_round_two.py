@@ -256,6 +256,8 @@ CASES: dict[str, list[tuple[str, str, str, bool]]] = {
 # More variants of each kind, written after the first fixes (so not part of the "before" figures).
 VARIANTS: dict[str, list[tuple[str, str, str, bool]]] = {
     "thousands_latex": [
+        ("\\boxed{48,\\!300}", "48.3", "vi", False),
+        ("\\boxed{48,\\!300}", "48300", "vi", True),
         ("The prize is $\\boxed{\\$1{,}234{,}567}$.", "1234567", "auto", True),
         ("We need $10,\\!000$ tiles. The answer is $10,\\!000$.", "10000", "auto", True),
         ("\\boxed{3,\\!100}", "3000", "auto", False),
@@ -271,6 +273,7 @@ VARIANTS: dict[str, list[tuple[str, str, str, bool]]] = {
         ("First $\\boxed{3}$. Then the final answer is $\\boxed{5}$.", "3, 5", "auto", False),
     ],
     "matrix": [
+        ("\\boxed{\\begin{vmatrix} 1 & 2 \\\\ 3 & 4 \\end{vmatrix}}", "-2", "auto", False),
         ("\\boxed{\\begin{bmatrix} 1 \\\\ 2 \\end{bmatrix}}", "(1, 2)", "auto", True),
         ("\\boxed{(1, 2)}", "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", "auto", True),
         (
@@ -282,6 +285,10 @@ VARIANTS: dict[str, list[tuple[str, str, str, bool]]] = {
         ("\\boxed{(2, 1)}", "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", "auto", False),
     ],
     "inequality": [
+        ("\\boxed{2x > 6}", "x > 3", "auto", True),
+        ("\\boxed{x^2 > 9}", "x > 3", "auto", False),
+        ("\\boxed{2a < 2b}", "a < b", "auto", True),
+        ("\\boxed{a < b}", "a > b", "auto", False),
         ("\\boxed{x \\geq -2}", "[-2, \\infty)", "auto", True),
         ("\\boxed{3x - 6 < 0}", "x < 2", "auto", True),
         ("\\boxed{-x > 4}", "x < -4", "auto", True),
@@ -306,6 +313,9 @@ VARIANTS: dict[str, list[tuple[str, str, str, bool]]] = {
         ("\\boxed{c = 5, a = 2}", "(2, 5)", "auto", False),
     ],
     "notation": [
+        ("The answer is 10⁻³", "0.001", "auto", True),
+        ("The area is 64 cm².", "64", "auto", True),
+        ("\\boxed{11_2}", "3", "auto", False),
         ("The binary form is $\\boxed{1011_2}$.", "1011_2", "auto", True),
         ("The binary form is $\\boxed{1011_{2}}$.", "1101_2", "auto", False),
         ("The train leaves at \\boxed{12:45}.", "12:45", "auto", True),
@@ -317,6 +327,9 @@ VARIANTS: dict[str, list[tuple[str, str, str, bool]]] = {
         ("The angle is $\\boxed{90^{o}}$.", "90", "auto", True),
     ],
     "choice": [
+        ("I believe B is correct.", "B", "auto", True),
+        ("A quick check shows C.", "C", "auto", True),
+        ("A quick check shows C.", "A", "auto", False),
         ("The answer is (B) because A is too small.", "B", "auto", True),
         ("Answer: **D**", "D", "auto", True),
         ("The best choice is <strong>C</strong>.", "C", "auto", True),
