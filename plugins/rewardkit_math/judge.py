@@ -236,6 +236,12 @@ class Judge:
         if not line or len(line) > 80 or len(line.split()) > 8 or line.endswith("?"):
             return None
         offset = stripped.index(line, start)
+        copula = None
+        for copula in _TEXT_COPULA.finditer(line):  # noqa: B007 - only the last one matters
+            pass
+        if copula is not None and line[copula.end() :].strip():  # "The capital of Portugal is Lisbon."
+            offset += copula.end()
+            line = line[copula.end() :]
         values, _ = self._read(line, conventions, "text")
         return Found(Extraction(line, offset, offset + len(line), "last_line"), "last_line", values) if values else None
 
@@ -290,6 +296,7 @@ def _wanted(gold_values: list[Value]) -> Want:
 
 # A standalone option letter; "I" before a word ("I think") is the pronoun, "A" before a word an article.
 _PROSE_LETTER = re.compile(r"(?<![\w\\'’])\(?([A-J])\)?(?![\w'’])(?!(?<=[IA])\s+[a-z])")
+_TEXT_COPULA = re.compile(r"(?i:\b(?:is|are|was|were|là|chính\s+là)\b|[:：])\s*")
 _SENTENCE_BREAK = re.compile(r"[.!?\n](?=\s|$)")
 
 

@@ -285,6 +285,9 @@ VARIANTS: dict[str, list[tuple[str, str, str, bool]]] = {
         ("\\boxed{(2, 1)}", "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", "auto", False),
     ],
     "inequality": [
+        ("Therefore, $x < 2$ is the final answer.", "x < 2", "auto", True),
+        ("Vậy $x \\ge 3$ là đáp án.", "[3; +\\infty)", "vi", True),
+        ("Vậy $x \\ge 4$ là đáp án.", "[3; +\\infty)", "vi", False),
         ("\\boxed{2x > 6}", "x > 3", "auto", True),
         ("\\boxed{x^2 > 9}", "x > 3", "auto", False),
         ("\\boxed{2a < 2b}", "a < b", "auto", True),
@@ -337,6 +340,10 @@ VARIANTS: dict[str, list[tuple[str, str, str, bool]]] = {
         ("After checking each option, I'd go with B.", "C", "auto", False),
     ],
     "text_answer": [
+        ("The capital of Portugal is Lisbon.", "Lisbon", "auto", True),
+        ("The capital of Portugal is not Lisbon.", "Lisbon", "auto", False),
+        ("Thủ đô của Việt Nam là Hà Nội.", "Hà Nội", "vi", True),
+        ("Thủ đô của Việt Nam là Huế.", "Hà Nội", "vi", False),
         ("<think>Capital of France.</think>Paris", "Paris", "auto", True),
         ("<think>A tragedy.</think>Romeo and Juliet", "Romeo and Juliet", "auto", True),
         ("<think>A tragedy.</think>Othello", "Romeo and Juliet", "auto", False),
