@@ -220,7 +220,12 @@ def span_after(text: str, pos: int) -> tuple[str, int, int] | None:
     stop = _SENTENCE_END.search(line)
     if stop is not None:
         line = line[: stop.start()]
-    line = line[: _unmatched_close(line)]  # "\\textbf{Answer: 12}": the wrapper's brace is no part of the answer
+    # A marker inside a wrapper: "\\textbf{Answer: 12}" (the wrapper's brace ends the answer) or
+    # "\\textbf{Final Answer:} 12" (the brace closes the marker's wrapper; the answer follows it).
+    lead = len(line) - len(line.lstrip(" \t}$*"))
+    if "}" in line[:lead]:
+        pos, line = pos + lead, line[lead:]
+    line = line[: _unmatched_close(line)]
     stripped = line.strip()
     if not stripped or not EMPTY_BOX.sub("", stripped).strip(" $.\\()[]"):
         return None  # nothing, or only an empty box: never an answer

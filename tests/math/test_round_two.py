@@ -316,6 +316,10 @@ VARIANTS: dict[str, list[tuple[str, str, str, bool]]] = {
         ("\\boxed{c = 5, a = 2}", "(2, 5)", "auto", False),
     ],
     "notation": [
+        ("\\textbf{Final Answer:} 12", "12", "auto", True),
+        ("\\textbf{Answer:} 13", "12", "auto", False),
+        ("Thus\n\\[ \\sqrt{5} \\]", "\\sqrt5", "auto", True),
+        ("So we get\n$$\\frac{2}{5}$$", "\\frac{3}{5}", "auto", False),
         ("The answer is 10⁻³", "0.001", "auto", True),
         ("The area is 64 cm².", "64", "auto", True),
         ("\\boxed{11_2}", "3", "auto", False),
