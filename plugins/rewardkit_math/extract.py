@@ -82,7 +82,7 @@ def boxed(text: str, context: ExtractContext) -> Sequence[Extraction]:
 # Between boxes that together form one answer: separators, "and"/"và", "$", "x =", a unit word or two
 # ("\\boxed{3} apples and \\boxed{5} pears"); never a digit, a sentence end or a blank line.
 _CHAIN_GAP = re.compile(
-    r"[\s$,;&]*(?:(?:and|và|\\text\s*\{\s*(?:and|và|,)\s*\}|\\quad|\\qquad|[A-Za-z]\w{0,3}\s*=|[^\W\d_]{1,12})[\s$,;&]*){0,3}",
+    r"[\s$,;&]*(?:(?:and|và|\\text\s*\{\s*(?:and|và|,)\s*\}|\\quad|\\qquad|[A-Za-z]\w{0,3}\s*=|[^\W\d_]{1,12})[\s$,;&]*){0,5}",
     re.IGNORECASE,
 )
 # A gap that concludes ("…, so the answer is \\boxed{…}") starts a new answer: no chain across it.

@@ -179,6 +179,10 @@ def read_values(cleaned: str, conventions: tuple[Literal["vi", "en"], ...], loos
                 value = None
         if value is not None and value not in values:
             values.append(value)
+    if values and "≈" in cleaned:  # "\\frac23 \\approx 0.67": the exact value first; the stated decimal answers a decimal gold
+        approximation = read_quantity(cleaned.rsplit("≈", 1)[1].strip(), conventions[0])
+        if approximation is not None and approximation.decimals is not None and approximation not in values:
+            values.append(approximation)
     return tuple(values)
 
 

@@ -264,6 +264,8 @@ VARIANTS: dict[str, list[tuple[str, str, str, bool]]] = {
         ("Vậy khối lượng là $\\boxed{1{,}5}$ kg.", "1.5", "vi", True),
     ],
     "multi_box": [
+        ("The area is \\boxed{12} and the perimeter is \\boxed{14}.", "12, 14", "auto", True),
+        ("The area is \\boxed{12} and the perimeter is \\boxed{15}.", "12, 14", "auto", False),
         ("So $x = \\boxed{2}$, $y = \\boxed{3}$, so the answer is $\\boxed{(2, 3)}$.", "(2, 3)", "auto", True),
         ("The roots are \\boxed{2} and \\boxed{3}, so the answer is \\boxed{2, 3}.", "2, 3", "auto", True),
         ("So $x = \\boxed{2}$ and $y = \\boxed{3}$.", "(3, 2)", "auto", False),
@@ -285,6 +287,8 @@ VARIANTS: dict[str, list[tuple[str, str, str, bool]]] = {
         ("\\boxed{(2, 1)}", "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", "auto", False),
     ],
     "inequality": [
+        ("\\boxed{1 < 2x + 1 < 5}", "0 < x < 2", "auto", True),
+        ("\\boxed{1 < 2x + 1 < 5}", "0 < x < 3", "auto", False),
         ("Therefore, $x < 2$ is the final answer.", "x < 2", "auto", True),
         ("Vậy $x \\ge 3$ là đáp án.", "[3; +\\infty)", "vi", True),
         ("Vậy $x \\ge 4$ là đáp án.", "[3; +\\infty)", "vi", False),
@@ -310,6 +314,8 @@ VARIANTS: dict[str, list[tuple[str, str, str, bool]]] = {
         ("So $\\boxed{6}$.", "2x = 6", "auto", False),
     ],
     "assignment_order": [
+        ("\\boxed{2, 3}", "x = 2, y = 3", "auto", True),
+        ("\\boxed{3, 2}", "x = 2, y = 3", "auto", False),
         ("\\boxed{z = 3, y = 2, x = 1}", "(1, 2, 3)", "auto", True),
         ("\\boxed{q = 5, p = 2}", "(2, 5)", "auto", True),
         ("\\boxed{a = 2, c = 5}", "(2, 5)", "auto", True),
@@ -353,6 +359,8 @@ VARIANTS: dict[str, list[tuple[str, str, str, bool]]] = {
         ("<think>A tragedy.</think>Othello", "Romeo and Juliet", "auto", False),
     ],
     "approx": [
+        ("So $x = \\frac{2}{3} \\approx 0.67$.", "0.67", "auto", True),
+        ("So $\\frac{2}{3} \\approx 0.66$.", "0.67", "auto", False),
         ("So $x = \\frac{1}{7} \\approx 0.14$.", "\\frac{1}{7}", "auto", True),
         ("So $x = \\frac{1}{7} \\approx 0.14$.", "\\frac{1}{6}", "auto", False),
         ("The area is $\\approx 3.14$.", "\\pi", "auto", False),
