@@ -366,6 +366,11 @@ VARIANTS: dict[str, list[tuple[str, str, str, bool]]] = {
         ("The area is $\\approx 3.14$.", "\\pi", "auto", False),
     ],
     "vietnamese": [
+        ("Đáp án: 12 (hay 15 nếu tính cả mẹ)", "12", "vi", False),
+        ("Đáp số: 12 (quả cam hay quả táo đều được)", "12", "vi", True),
+        ("Vậy có $A_{7}^{3}$ cách.", "210", "vi", True),
+        ("Điện tích $q = 3.10^{-6}$ C", "2 \\times 10^{-6}", "vi", False),
+        ("Dap an la 12", "12", "vi", True),
         ("Đáp án: 12 (hoặc 12 nếu làm tròn).", "12", "vi", True),
         ("The answer is 12 (or 15 if both count).", "15", "en", False),
         ("Xác suất là $2/5 = 0,4$.", "0.4", "vi", True),
