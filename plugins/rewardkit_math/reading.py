@@ -36,7 +36,10 @@ _REMARK = re.compile(r"\s*\((?=[^()]*[^\W\d_])[^()]{0,200}\)\s*$")
 # A remark that offers another answer: "12 (hoặc 15 nếu …)", "12 (or 15 if …)" is a hedge.
 _ALTERNATIVE = re.compile(r"(?i:\b(?:hoặc|hoac|hay(?:\s+là)?|or|otherwise|alternatively)\b)[^()\d]*(?P<other>\d[\d.,]*)")
 # Reasons after a letter answer name other options: "C, since A and D fail", "C vì A sai".
-_REASON = re.compile(r"(?i:[,;:]?\s+\b(?:since|because|as|vì|bởi\s+vì|bởi|tại\s+vì|do)\b).*$", re.DOTALL)
+_REASON = re.compile(
+    r"(?i:[,;:]?\s+\b(?:since|because|as|vì|bởi\s+vì|bởi|tại\s+vì|do|not|rather\s+than|instead\s+of|không\s+phải)\b).*$",
+    re.DOTALL,
+)
 _PROSE = re.compile(r"[^\W\d_]{2,}")
 _BRACKET_COMMA = re.compile(r"[(\[{][^;]*\d,\d")
 _TEXT_GOLD = re.compile(r"^[^\W\d_]+(?:[ '’-][^\W\d_]+){0,5}$")

@@ -340,6 +340,10 @@ VARIANTS: dict[str, list[tuple[str, str, str, bool]]] = {
         ("The angle is $\\boxed{90^{o}}$.", "90", "auto", True),
     ],
     "choice": [
+        ("The answer is C, not A.", "C", "auto", True),
+        ("The answer is C, not A.", "A", "auto", False),
+        ("Đáp án: B, không phải C", "B", "vi", True),
+        ("The answer is A or C.", "A", "auto", False),
         ("I believe B is correct.", "B", "auto", True),
         ("A quick check shows C.", "C", "auto", True),
         ("A quick check shows C.", "A", "auto", False),
