@@ -18,6 +18,7 @@ from fractions import Fraction
 from typing import Any, Literal
 
 from rewardkit_math import arith
+from rewardkit_math.names import is_name
 from rewardkit_math.values import Collection, Equation, Expr, Interval, IntervalUnion, Letter, Number, Text, Value
 
 FLOAT_NOISE = Fraction(1, 10**9)
@@ -48,19 +49,21 @@ def equivalent(answer: Value, gold: Value, policy: Policy) -> tuple[bool, str]:
             return answer.letter == gold.letter, "choice"
         return False, "choice_needs_letter"
     if isinstance(gold, Text):
-        return isinstance(answer, Text) and answer.text == gold.text, "text"
+        return isinstance(answer, Text) and _same_text(answer.text, gold.text), "text"
     if isinstance(answer, (Letter, Text)):
         return False, "letter_vs_value"
     if isinstance(gold, Equation) and isinstance(answer, Equation):
         return _equations(answer, gold, policy)
     if isinstance(gold, Equation):
-        if gold.op != "=" or not _is_symbol(gold.lhs):
+        gold_value = _equation_value(gold)
+        if gold_value is None:
             return False, "equation"
-        gold = gold.rhs
+        gold = gold_value
     if isinstance(answer, Equation):
-        if answer.op != "=" or not _is_symbol(answer.lhs):
+        answer_value = _equation_value(answer)
+        if answer_value is None:
             return False, "equation"
-        answer = answer.rhs
+        answer = answer_value
     answer, gold = _unwrap(answer), _unwrap(gold)
     if isinstance(gold, Collection):
         return _collections(answer, gold, policy)
@@ -78,9 +81,37 @@ def equivalent(answer: Value, gold: Value, policy: Policy) -> tuple[bool, str]:
 
 
 def _unwrap(value: Value) -> Value:
-    while isinstance(value, Collection) and len(value.items) == 1:
+    while isinstance(value, Collection) and len(value.items) == 1 and value.kind != "matrix":
         value = value.items[0]
     return value
+
+
+#: Words that qualify a text answer: "Hamlet by Shakespeare" answers "Hamlet".
+_QUALIFIERS = frozenset("by of in from at của ở tại bởi do".split())
+
+
+def _same_text(answer: str, gold: str) -> bool:
+    if answer == gold:
+        return True
+    words, gold_words = answer.split(), gold.split()
+    n = len(gold_words)
+    return len(words) > n + 1 and words[:n] == gold_words and words[n] in _QUALIFIERS
+
+
+def _equation_value(equation: Equation) -> Value | None:
+    """The value an equation states: ``x = 5``, ``PQ = 6``, ``g(x) = 2``, ``V_1 : V_2 = 3 : 7`` → the right side;
+    ``9 = 4a + b`` → 9 (never ``4a + b``). Other equations (``2x = 6``, ``x + y = 5``) state no single value."""
+    if equation.op != "=":
+        return None
+    if is_name(equation.lhs):
+        return equation.rhs
+    if isinstance(equation.lhs, (Number, Expr)) and _numeric(equation.lhs):
+        return equation.lhs  # "9 = 4a + b", "5 = x"
+    return None
+
+
+def _numeric(value: Value) -> bool:
+    return isinstance(value, Number) or (isinstance(value, Expr) and not getattr(value.sym, "free_symbols", True))
 
 
 def _is_symbol(value: Any) -> bool:
@@ -89,6 +120,13 @@ def _is_symbol(value: Any) -> bool:
 
 # -- collections and intervals -------------------------------------------------------------------
 def _collections(answer: Value, gold: Collection, policy: Policy) -> tuple[bool, str]:
+    if gold.kind == "matrix" or (isinstance(answer, Collection) and answer.kind == "matrix"):
+        return _matrices(answer, gold, policy)
+    if isinstance(answer, Collection) and answer.names and gold.names and sorted(answer.names) == sorted(gold.names):
+        by_name = dict(zip(answer.names, answer.items, strict=True))
+        ok = all(equivalent(by_name[n], g, policy)[0] for n, g in zip(gold.names, gold.items, strict=True))
+        return ok, "tuple"
+    answer, gold = _in_order(answer), _in_order(gold)  # type: ignore[assignment]
     if isinstance(answer, Interval) and gold.kind == "tuple" and len(gold.items) == 2:
         if answer.left_open and answer.right_open:  # "(1, 2)" read as an open interval
             answer = Collection("tuple", (answer.lo, answer.hi))
@@ -112,6 +150,39 @@ def _collections(answer: Value, gold: Collection, policy: Policy) -> tuple[bool,
         else:
             return False, "set"
     return True, "set"
+
+
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _in_order(value: Value) -> Value:
+    """A named tuple against a plain one: coordinates (``y = 3, x = 2``; names that are consecutive letters)
+    in alphabetical order, ``(x, y)``; any other names (``x = -3, q = 7/2``) in written order."""
+    if not isinstance(value, Collection) or not value.names:
+        return value
+    names = sorted(value.names)
+    if all(len(n) == 1 for n in names) and "".join(names) in _ALPHABET:
+        by_name = dict(zip(value.names, value.items, strict=True))
+        return Collection(value.kind, tuple(by_name[n] for n in names), tuple(names))
+    return value
+
+
+def _grid(value: Value) -> list[list[Value]] | None:
+    if isinstance(value, Collection) and value.kind == "matrix":
+        return [list(row.items) if isinstance(row, Collection) else [row] for row in value.items]
+    if isinstance(value, Collection) and value.kind == "tuple":
+        return [[item] for item in value.items]  # "(−1, 3)" answers a column vector
+    return None
+
+
+def _matrices(answer: Value, gold: Collection, policy: Policy) -> tuple[bool, str]:
+    mine, theirs = _grid(answer), _grid(gold)
+    if mine is None or theirs is None or len(mine) != len(theirs) or len(mine[0]) != len(theirs[0]):
+        return False, "matrix"
+    ok = all(
+        equivalent(a, g, policy)[0] for row_a, row_g in zip(mine, theirs, strict=True) for a, g in zip(row_a, row_g, strict=True)
+    )
+    return ok, "matrix"
 
 
 def _dedupe(items: tuple[Value, ...], policy: Policy) -> list[Value]:
@@ -158,9 +229,18 @@ def _is_infinite(value: Value) -> bool:
 
 
 def _equations(answer: Equation, gold: Equation, policy: Policy) -> tuple[bool, str]:
-    if answer.op != gold.op:
+    if answer.op != gold.op or len(answer.extra) != len(gold.extra):
         return False, "equation"
-    if _is_symbol(answer.lhs) and _is_symbol(gold.lhs) and str(answer.lhs) == str(gold.lhs):
+    if answer.op != "=":  # inequalities, already written with < and ≤: the same terms, or a positive multiple
+        mine, theirs = (answer.lhs, *answer.extra, answer.rhs), (gold.lhs, *gold.extra, gold.rhs)
+        if all(scalar_equal(a, g, policy)[0] for a, g in zip(mine, theirs, strict=True)):
+            return True, "inequality"
+        if answer.extra:
+            return False, "inequality"
+        x = arith.to_sym(arith.sub(_sym(answer.rhs), _sym(answer.lhs)))
+        y = arith.to_sym(arith.sub(_sym(gold.rhs), _sym(gold.lhs)))
+        return _proportional(x, y, positive=True), "inequality"
+    if is_name(answer.lhs) and is_name(gold.lhs) and str(answer.lhs) == str(gold.lhs):
         return equivalent(answer.rhs, gold.rhs, policy)[0], "equation"
     mine = arith.sub(_sym(answer.lhs), _sym(answer.rhs))
     theirs = arith.sub(_sym(gold.lhs), _sym(gold.rhs))
@@ -302,7 +382,7 @@ def _identity(x: Any, y: Any, free: set[Any]) -> bool | None:
     return True if checked else None
 
 
-def _proportional(x: Any, y: Any) -> bool:
+def _proportional(x: Any, y: Any, positive: bool = False) -> bool:
     """``x = 0`` and ``y = 0`` are the same equation: ``x / y`` is a non-zero constant at every sample point."""
     free = x.free_symbols | y.free_symbols
     if not free:
@@ -315,4 +395,5 @@ def _proportional(x: Any, y: Any) -> bool:
         if vx is None or vy is None or abs(complex(vy)) < 1e-12:
             continue
         ratios.append(complex(vx) / complex(vy))
-    return bool(ratios) and all(abs(r - ratios[0]) <= 1e-9 * abs(ratios[0]) for r in ratios) and abs(ratios[0]) > 1e-12
+    same = bool(ratios) and all(abs(r - ratios[0]) <= 1e-9 * abs(ratios[0]) for r in ratios) and abs(ratios[0]) > 1e-12
+    return same and (not positive or (abs(ratios[0].imag) < 1e-12 and ratios[0].real > 0))

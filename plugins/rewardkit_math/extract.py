@@ -79,6 +79,41 @@ def boxed(text: str, context: ExtractContext) -> Sequence[Extraction]:
     return found
 
 
+# Between boxes that together form one answer: separators, "and"/"và", "$", "x =", a unit word or two
+# ("\\boxed{3} apples and \\boxed{5} pears"); never a digit, a sentence end or a blank line.
+_CHAIN_GAP = re.compile(
+    r"[\s$,;&]*(?:(?:and|và|\\text\s*\{\s*(?:and|và|,)\s*\}|\\quad|\\qquad|[A-Za-z]\w{0,3}\s*=|[^\W\d_]{1,12})[\s$,;&]*){0,5}",
+    re.IGNORECASE,
+)
+# A gap that concludes ("…, so the answer is \\boxed{…}") starts a new answer: no chain across it.
+_CHAIN_BREAK = re.compile(r"(?i:\b(?:so|thus|hence|therefore|answer|final|vậy|do\s+đó|đáp|suy\s+ra|nên)\b)")
+
+
+def box_chain(text: str, boxes: Sequence[Extraction], final: Extraction) -> Extraction | None:
+    """The boxes that end with ``final`` and are joined only by separators, as one ", "-joined span.
+
+    ``\\boxed{2}, \\boxed{4}, \\boxed{6}`` → ``2, 4, 6``; ``\\boxed{m = 12} and \\boxed{n = 5}`` →
+    ``m = 12, n = 5``. ``None`` when ``final`` stands alone.
+    """
+    ordered = sorted((b for b in boxes if b.end <= final.end), key=lambda b: b.start)
+    if not ordered or ordered[-1] != final:
+        return None
+    chain = [final]
+    for previous in reversed(ordered[:-1]):
+        head = chain[0]
+        command = max(text.rfind("\\boxed", previous.end, head.start), text.rfind("\\fbox", previous.end, head.start))
+        if command == -1:
+            break
+        gap = text[previous.end + 1 : command]
+        if len(gap) > 60 or "\n\n" in gap or _CHAIN_BREAK.search(gap) or not _CHAIN_GAP.fullmatch(gap):
+            break
+        chain.insert(0, previous)
+    if len(chain) == 1:
+        return None
+    joined = ", ".join(b.text.strip() for b in chain)
+    return Extraction(joined, chain[0].start, final.end, "boxed_chain")
+
+
 def _match_brace(text: str, begin: int) -> int | None:
     """Index of the ``}`` closing the brace opened just before ``begin`` (``\\{``/``\\}`` are text)."""
     depth = 1
@@ -141,12 +176,12 @@ _PHRASE_EN = (
     r"|\bfinal\s+answer\b\s*(?:\*\*)?\s*[:：]?"
 )
 _PHRASE_VI = (
-    r"(?:đáp\s*án|đáp\s*số|kết\s*quả|câu\s*trả\s*lời|trả\s*lời)"
+    r"(?:đáp\s*án|đáp\s*số|kết\s*quả|câu\s*trả\s*lời|trả\s*lời|dap\s*an|dap\s*so|ket\s*qua|(?:cau\s+)?tra\s+loi)"
     r"(?:\s+(?:cuối\s+cùng|đúng|chính\s+xác|của\s+bài\s+toán|của\s+bài|bài\s+toán|cần\s+tìm))*"
-    r"\s*(?:\*\*)?\s*(?:là|bằng|[:：=])\s*(?:\*\*)?\s*[:：]?"
+    r"\s*(?:\*\*)?\s*(?:là|bằng|la|bang|[:：=])\s*(?:\*\*)?\s*[:：]?"
 )
 _PHRASE = re.compile(rf"(?P<en>{_PHRASE_EN})|(?<![^\W\d_])(?P<vi>{_PHRASE_VI})", re.IGNORECASE)
-_PHRASE_ANCHOR = _anchor("answer", "đáp", "kết", "trả")
+_PHRASE_ANCHOR = _anchor("answer", "đáp", "kết", "trả", "dap", "ket qua", "tra loi")
 # A sentence ends at a dot followed by whitespace or the end ("5. \\boxed{}", "5. Done"), never at a dot
 # followed by a digit ("2.5", "1.500.000"), nor after an abbreviation ("approx. 5", "e.g. 5").
 _SENTENCE_END = re.compile(r"(?<!approx)(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)\.(?=\s|$)|[!?。](?=\s|$)")
@@ -185,11 +220,30 @@ def span_after(text: str, pos: int) -> tuple[str, int, int] | None:
     stop = _SENTENCE_END.search(line)
     if stop is not None:
         line = line[: stop.start()]
+    # A marker inside a wrapper: "\\textbf{Answer: 12}" (the wrapper's brace ends the answer) or
+    # "\\textbf{Final Answer:} 12" (the brace closes the marker's wrapper; the answer follows it).
+    lead = len(line) - len(line.lstrip(" \t}$*"))
+    if "}" in line[:lead]:
+        pos, line = pos + lead, line[lead:]
+    line = line[: _unmatched_close(line)]
     stripped = line.strip()
     if not stripped or not EMPTY_BOX.sub("", stripped).strip(" $.\\()[]"):
         return None  # nothing, or only an empty box: never an answer
     start = pos + line.index(stripped)
     return stripped[: MAX_SPAN + 1], start, start + len(stripped)
+
+
+def _unmatched_close(line: str) -> int:
+    """Index of the first ``}`` that closes nothing opened in ``line`` (``len(line)`` if none)."""
+    depth = 0
+    for k, ch in enumerate(line):
+        if ch == "{" and line[k - 1 : k] != "\\":
+            depth += 1
+        elif ch == "}" and line[k - 1 : k] != "\\":
+            if depth == 0:
+                return k
+            depth -= 1
+    return len(line)
 
 
 # -- GSM8K #### ---------------------------------------------------------------------------------
@@ -228,6 +282,10 @@ _CONCLUSION = re.compile(
 _CONCLUSION_ANCHOR = _anchor(
     "vậy", "do đó", "suy ra", "kết luận", "cho nên", "tóm lại", "therefore", "thus", "hence", "so", "in total", "altogether"
 )
+_ANSWER_NOUN = re.compile(
+    r"(?i:(?:our|the|my|its|this)\s+(?:final\s+|required\s+|desired\s+)?(?:answer|solution|result)(?:\s+set)?"
+    r"|(?:đáp\s*án|kết\s*quả|nghiệm)(?:\s+(?:cần\s+tìm|của\s+bài(?:\s+toán)?))?)"
+)
 _COPULA = re.compile(r"(?i:\b(?:là|bằng|is|are|equals|was|were|will\s+be|would\s+be)\b)\s*[:：]?")
 
 
@@ -245,6 +303,10 @@ def conclusion(text: str, context: ExtractContext) -> Sequence[Extraction]:
     if copulas:
         cut = copulas[-1].end()
         value = sentence[cut:].strip()
+        before = sentence[: copulas[-1].start()].strip(" ,:")
+        if _ANSWER_NOUN.fullmatch(value.rstrip(" .!")) and before:  # "Hence $y \ge 3$ is our answer."
+            offset = start + sentence.index(before)
+            return [Extraction(before, offset, offset + len(before), "conclusion")]
         if value:
             offset = start + sentence.index(value, cut)
             return [Extraction(value, offset, offset + len(value), "conclusion")]
@@ -253,12 +315,14 @@ def conclusion(text: str, context: ExtractContext) -> Sequence[Extraction]:
 
 # -- the last number --------------------------------------------------------------------------------
 NUMBER_TOKEN = re.compile(
-    r"(?<![\w.\\])(?:\d{1,30}(?:[.,]\d{1,30})?\s?(?:\\cdot|\\times|[×·*.])\s?10\s?\^\s?(?:\{\s?-?\d{1,4}\s?\}|-?\d{1,4})"
+    r"(?<![\w.\\])(?:\d{1,30}(?:[.,]\d{1,30})?\s?(?:\\cdot|\\times|[×·*.])\s?10\s?(?:\^\s?(?:\{\s?-?\d{1,4}\s?\}|-?\d{1,4})|⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,4})"
+    r"|(?<![\d,])\.\d{1,30}(?![\d.,])"
     r"|\d{1,30}(?:\.\d{1,30})?[eE][+-]?\d{1,4}(?![\w])"
     r"|\\frac\{-?\d{1,30}\}\{\d{1,30}\}"
     r"|\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3}(?!\d))+(?:(?:[.,]|\{,\})\d+)?"
     r"|\d+(?:(?:[.,]|\{,\})\d+)*(?:\s?/\s?\d+(?!\d|\.\d))?)"
-    r"(?:\s?\\?%|(?i:\s+(?:phần\s+trăm|percent|nghìn|ngàn|triệu|tỷ|tỉ|thousand|million|billion)|[ \t]?(?:tr|k)(?:\d{1,3})?)"
+    r"(?:\s?\\?%|(?i:\s+(?:phần\s+trăm|percentage|percent|nghìn|ngàn|triệu|tỷ|tỉ|thousand|million|billion)"
+    r"|[ \t]?(?:tr|k)(?:\d{1,3})?)"
     r"(?![^\W\d_]))?"
 )
 _STEP_NUMBER = re.compile(
@@ -293,6 +357,17 @@ def last_number(text: str, context: ExtractContext) -> Sequence[Extraction]:
             found.append(group)  # tried first: "$3 \\cdot 10^8$", "(1,5; 2)", "$4a$"
         return found
     return []
+
+
+_FINAL_MATH = re.compile(r"(?:\$\$?|\\\(|\\\[)([^$]{1,300}?)(?:\$\$?|\\\)|\\\])[\s.!]*\Z")
+
+
+def last_math(text: str, context: ExtractContext) -> Sequence[Extraction]:
+    """A fallback: the inline math that ends the completion ("… so we get $\\frac25$", "$\\sqrt5$.")."""
+    match = _FINAL_MATH.search(text, max(0, len(text) - 400))
+    if match is None or not re.search(r"[\d\\]", match.group(1)):
+        return []  # "… the value of $x$." names a variable; it states no answer
+    return [Extraction(match.group(1).strip(), match.start(1), match.end(1), "last_math")]
 
 
 def _enclosing_group(text: str, begin: int, end: int) -> Extraction | None:
@@ -359,10 +434,11 @@ BUILTIN_EXTRACTORS = {
     "gsm8k": gsm8k,
     "choice": choice,
     "conclusion": conclusion,
+    "last_math": last_math,
     "last_number": last_number,
 }
 #: Fallback extractors: their span is used only if it reads as a value; otherwise the next one is tried.
-FALLBACKS = frozenset({"conclusion", "last_number"})
+FALLBACKS = frozenset({"conclusion", "last_math", "last_number"})
 #: ``extract: auto``: among these markers the answer written last wins; then the fallbacks in order.
 AUTO_MARKERS = ("boxed", "tags", "phrase", "gsm8k", "choice")
-AUTO_FALLBACKS = ("conclusion", "last_number")
+AUTO_FALLBACKS = ("conclusion", "last_math", "last_number")

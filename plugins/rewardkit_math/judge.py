@@ -18,14 +18,15 @@ from rewardkit.text import detect_convention
 from rewardkit_math import extract as ex
 from rewardkit_math.equivalence import Policy, equivalent
 from rewardkit_math.reading import Want, prepare, read_gold, read_prose, read_span
-from rewardkit_math.values import Expr, Letter, Number, Text, Value, describe
+from rewardkit_math.values import Collection, Expr, Letter, Number, Text, Value, describe
 
 Status = Literal["correct", "wrong", "no_answer", "no_gold", "unparseable_gold"]
 ExtractorFn = Callable[[str, ExtractContext], Sequence[Extraction]]
 Conventions = tuple[Literal["vi", "en"], ...]
 
 _THINK_CLOSE = re.compile(r"</(?:think|thinking|reasoning)\s*>", re.IGNORECASE)
-_LAST_LINE_LETTER = re.compile(r"(?:^|\n)[ \t*]*\(?([A-J])\)?(?:[.):][^\n]*|[ \t]+[^\n]*)?\s*\Z")
+# "I believe …" and "A quick check …" start with a pronoun or an article, not an option.
+_LAST_LINE_LETTER = re.compile(r"(?:^|\n)[ \t*]*\(?([A-J])\)?(?:[.):][^\n]*|[ \t]+(?![a-z])[^\n]*)?\s*\Z")
 # Between two boxes, only a separator or a conjunction: "\boxed{5} or \boxed{6}", "\boxed{5}, \boxed{6}".
 _HEDGE_GAP = re.compile(
     r"[\s$]*(?:,|;|/|or|hoặc|hay|and|và|\\text\s*\{\s*(?:or|hoặc|hay|and|và)\s*\}|\\quad|\\qquad)?[\s$]*(?:\\(?:boxed|fbox)\s*\{)?$",
@@ -137,7 +138,7 @@ class Judge:
             return [], "no_gold"
         if isinstance(gold, (list, tuple)):
             gold = ", ".join(str(g) for g in gold)
-        values = read_gold(str(gold), self.config.max_answer_chars)
+        values = read_gold(str(gold), self.config.max_answer_chars, self.config.locale)
         return (list(values), None) if values else ([], "unparseable_gold")
 
     def find(self, text: str, prompt: str = "", want: Want = "value") -> Found | None:
@@ -166,12 +167,24 @@ class Judge:
         if marks:  # the answer written last wins
             extraction, name = max(marks, key=lambda pair: (pair[0].end, pair[0].start))
             found = self._read_marked(extraction, name, context, conventions, want)
+            if name == "boxed" and want == "many":  # "\boxed{2}, \boxed{4}, \boxed{6}" against a gold of three values
+                chain = ex.box_chain(text, [e for e, n in marks if n == "boxed"], extraction)
+                if chain is not None:  # the joined boxes are read first; the last box alone stays a reading
+                    joined = self._read_marked(chain, name, context, conventions, want)
+                    found = Found(chain, name, joined.values + [v for v in found.values if v not in joined.values])
             return self._check_hedging(text, found, marks, conventions, want)
-        if want == "letter":  # a last line such as "(B) 12"
+        if want == "letter":  # a last line such as "(B) 12", or a letter in the last sentence: "so I think it's D"
             label = _LAST_LINE_LETTER.search(text)
             if label is not None:
                 extraction = Extraction(label.group(1), label.start(1), label.end(1), "last_line_letter")
                 return Found(extraction, "choice", [Letter(label.group(1))])
+            found = _last_sentence_letter(text)
+            if found is not None:
+                return found
+        if want == "text":  # "</think>Lisbon": a short last line is the answer
+            found = self._last_line_text(text, conventions)
+            if found is not None:
+                return found
         for name in ex.AUTO_FALLBACKS:
             found = self._try_fallback(name, text, context, conventions, want)
             if found is not None:
@@ -216,11 +229,27 @@ class Judge:
         theirs, _ = self._read(match.group("num"), conventions, want)
         return bool(theirs) and not any(equivalent(a, b, self.config.policy)[0] for a in found.values for b in theirs)
 
+    def _last_line_text(self, text: str, conventions: Conventions) -> Found | None:
+        stripped = text.rstrip()
+        start = stripped.rfind("\n") + 1
+        line = stripped[start:].strip()
+        if not line or len(line) > 80 or len(line.split()) > 8 or line.endswith("?"):
+            return None
+        offset = stripped.index(line, start)
+        copula = None
+        for copula in _TEXT_COPULA.finditer(line):  # noqa: B007 - only the last one matters
+            pass
+        if copula is not None and line[copula.end() :].strip():  # "The capital of Portugal is Lisbon."
+            offset += copula.end()
+            line = line[copula.end() :]
+        values, _ = self._read(line, conventions, "text")
+        return Found(Extraction(line, offset, offset + len(line), "last_line"), "last_line", values) if values else None
+
     def _try_fallback(self, name: str, text: str, context: ExtractContext, conventions: Conventions, want: Want) -> Found | None:
         """A fallback span counts only if it reads; ``last_number`` offers its math group first, then the number."""
         for extraction in reversed(list(self.extractors[name](text, context))[-2:]):
             values, hedged = self._read(extraction.text, conventions, want)
-            if not values and want in ("value", "number"):
+            if not values and want in ("value", "number", "many"):
                 values = read_prose(extraction.text, conventions, self.config.max_answer_chars, want == "number")
             if values:
                 return Found(extraction, name, values, hedged)
@@ -231,7 +260,7 @@ class Judge:
     ) -> Found:
         extraction = ex.refine(extraction, context)
         values, hedged = self._read(extraction.text, conventions, want)
-        if not values and want in ("value", "number"):
+        if not values and want in ("value", "number", "many"):
             values = read_prose(extraction.text, conventions, self.config.max_answer_chars, want == "number")
         return Found(extraction, name, values, hedged)
 
@@ -260,7 +289,30 @@ def _wanted(gold_values: list[Value]) -> Want:
         return "text"
     if gold_values and all(_is_plain_number(g) for g in gold_values):
         return "number"
+    if any(isinstance(g, Collection) and g.kind != "matrix" and len(g.items) > 1 for g in gold_values):
+        return "many"
     return "value"
+
+
+# A standalone option letter; "I" before a word ("I think") is the pronoun, "A" before a word an article.
+_PROSE_LETTER = re.compile(r"(?<![\w\\'’])\(?([A-J])\)?(?![\w'’])(?!(?<=[IA])\s+[a-z])")
+_TEXT_COPULA = re.compile(r"(?i:\b(?:is|are|was|were|là|chính\s+là)\b|[:：])\s*")
+_SENTENCE_BREAK = re.compile(r"[.!?\n](?=\s|$)")
+
+
+def _last_sentence_letter(text: str) -> Found | None:
+    """The option letter of the last sentence with no marker: "Looking at the options, so I think it's D."."""
+    tail = text[-600:].rstrip().rstrip(".!")
+    breaks = [m.end() for m in _SENTENCE_BREAK.finditer(tail)]
+    start = breaks[-1] if breaks else 0
+    letters = list(_PROSE_LETTER.finditer(tail, start))
+    if not letters:
+        return None
+    chosen = letters[-1]
+    offset = len(text) - len(text[-600:]) + chosen.start(1)
+    extraction = Extraction(chosen.group(1), offset, offset + 1, "last_letter")
+    hedged = len({m.group(1) for m in letters}) > 1
+    return Found(extraction, "choice", [Letter(chosen.group(1))], hedged)
 
 
 def _is_plain_number(value: Value) -> bool:

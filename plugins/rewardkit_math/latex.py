@@ -15,7 +15,19 @@ _TEXT_CMD = re.compile(
 )
 #: An empty ``\\boxed{}`` is never (part of) an answer.
 EMPTY_BOX = re.compile(r"\\(?:boxed|fbox)\s*\{\s*\}")
+_SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 _REPLACEMENTS = [
+    # MATH-style thousands: "48,\\!300" is 48300 in every convention; "27 {,} 405" is "27{,}405" (a comma
+    # glued by LaTeX spacing is never a list separator).
+    (re.compile(r"(?<=\d),[ \t]*\\![ \t]*(?=\d{3}(?!\d))"), ""),
+    (re.compile(r"(?<=\d)[ \t]*\{,\}[ \t]*(?=\d{3}(?!\d))"), "{,}"),
+    # Degrees typed as a letter o: "45^o", "45^{o}" (only after a number).
+    (re.compile(r"(?<=\d)\s*\^\s*(?:\{\s*o\s*\}|o)(?![a-zA-Z])"), " "),
+    # Unicode superscript exponents: "10²³" is 10^{23}, never 10^2^3.
+    (
+        re.compile(r"(?<=[\w)}])[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,6}"),
+        lambda m: "^{" + m.group().translate(_SUPERSCRIPT_DIGITS) + "}",
+    ),
     (re.compile(r"\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|big|Big|bigg|Bigg)\s*(?:\.|(?=[^a-zA-Z]))"), ""),
     (re.compile(r"\\(?:displaystyle|textstyle|limits|nolimits|!|;|:|>|quad|qquad|hfill|phantom\{[^{}]*\})"), " "),
     (re.compile(r"\\[dt]frac"), r"\\frac"),
@@ -53,7 +65,7 @@ _REPLACEMENTS = [
 ]
 # Every replacement above needs one of these (a single space maps to itself): most spans ("42", "7 triệu",
 # "2,5 cm") have none and skip the passes.
-_NEEDS_REPLACING = re.compile(r"[\\~×·∙⋅✕÷°º℃℉$<>!⩽⩾≃+ℝ√π²³*_`\t\r\n\x0b\x0c]| {2}")
+_NEEDS_REPLACING = re.compile(r"[\\~×·∙⋅✕÷°º℃℉$<>!⩽⩾≃+ℝ√π²³*_`\t\r\n\x0b\x0c{^⁰¹⁴⁵⁶⁷⁸⁹⁻⁺]| {2}")
 _EMPHASIS = re.compile(r"^\*+\s*(.*?)\s*\*+$", re.DOTALL)
 _TRAILING_PUNCT = " .,;:?。，；：…"
 _LEADING_PUNCT = " ,;:?。，；：…"  # not ".": ".5" is a number
@@ -112,6 +124,38 @@ def unwrap_text_commands(span: str) -> str:
     return "".join(out)
 
 
+_MATRIX = re.compile(
+    r"\\begin\s*\{\s*(?P<env>[pbB]?matrix|smallmatrix|array)\s*\}(?:\s*\{[lcr|\s]{1,40}\})?(?P<body>.{0,2000}?)\\end\s*\{\s*(?P=env)\s*\}",
+    re.DOTALL,
+)
+_BASE_NUMBER = re.compile(r"(?<![\w.,])(\d{1,30})_\s*(?:\{\s*(\d{1,2})\s*\}|(\d{1,2})(?!\d))")
+_COMBINATORICS = re.compile(
+    r"(?<![A-Za-z\\])([CA])(?:_\s*\{?\s*(\d{1,4})\s*\}?\s*\^\s*\{?\s*(\d{1,4})\s*\}?"
+    r"|\^\s*\{?\s*(\d{1,4})\s*\}?\s*_\s*\{?\s*(\d{1,4})\s*\}?)(?![\d^_])"
+)
+
+
+def _matrix(match: re.Match[str]) -> str:
+    """``\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}`` → ``\\matrix{1 & 2 ⏎ 3 & 4}`` (rows kept for the parser)."""
+    body = re.sub(r"\\\\(?:\s*\[[^\]]{0,20}\])?|\\cr(?![a-zA-Z])", " ⏎ ", match.group("body"))
+    body = re.sub(r"\\hline(?![a-zA-Z])", " ", body)
+    return " \\matrix{" + body.strip().removesuffix("⏎") + "} "
+
+
+def _base_number(match: re.Match[str]) -> str:
+    """``312_4``: a numeral in base 4 reads as its digits (the answer is written in that base); invalid digits stay."""
+    digits, base = match.group(1), int(match.group(2) or match.group(3))
+    if not 2 <= base <= 36 or any(int(d) >= base for d in digits):
+        return match.group()
+    return digits
+
+
+def _combinatorics(match: re.Match[str]) -> str:
+    """Vietnamese school notation: ``C_n^k`` = C(n, k), ``A_n^k`` = n!/(n-k)! (``C^k_n`` too)."""
+    n, k = (match.group(2), match.group(3)) if match.group(2) else (match.group(5), match.group(4))
+    return f"\\binom{{{n}}}{{{k}}}" if match.group(1) == "C" else f"(\\binom{{{n}}}{{{k}}}*{k}!)"
+
+
 def clean_span(span: str) -> str:
     """Plain math from an answer span: delimiters, wrappers, spacing and final punctuation removed.
 
@@ -121,6 +165,10 @@ def clean_span(span: str) -> str:
     '12 cm ^2'
     """
     if _NEEDS_REPLACING.search(span):
+        if "\\begin" in span:
+            span = _MATRIX.sub(_matrix, span)
+        if "_" in span:
+            span = _COMBINATORICS.sub(_combinatorics, _BASE_NUMBER.sub(_base_number, span))
         span = unwrap_text_commands(span)
         for pattern, replacement in _REPLACEMENTS:
             span = pattern.sub(replacement, span)
@@ -130,7 +178,7 @@ def clean_span(span: str) -> str:
     return span.lstrip(_LEADING_PUNCT).rstrip(_TRAILING_PUNCT)
 
 
-def strip_units(span: str, max_words: int = 6) -> str:
+def strip_units(span: str, max_words: int = 6, loose: bool = False) -> str:
     """Drop trailing unit/currency words and currency signs (``12 cm`` → ``12``, ``$15`` → ``15``).
 
     Math words (functions, scale words, number words, "or"), single letters (variables) and
@@ -148,7 +196,8 @@ def strip_units(span: str, max_words: int = 6) -> str:
         base = re.split(r"[\s^/\d]", word, maxsplit=1)[0].lower()
         head = span[: match.start(1)]
         after_number = head.rstrip()[-1:].isdigit() or head.rstrip()[-1:] in ")}"
-        if base in RESERVED_WORDS or (len(base) == 1 and not (after_number and (base in SINGLE_LETTER_UNITS or "/" in word))):
+        unit_letter = base in SINGLE_LETTER_UNITS or "/" in word or (loose and word.isupper())  # loose: "4.10^{-5} N"
+        if base in RESERVED_WORDS or (len(base) == 1 and not (after_number and unit_letter)):
             break
         glued = head[-1:].isdigit()
         if glued and re.sub(r"\s|\^|\{|\}", "", word.lower()) not in ATTACHED_UNITS and base not in ATTACHED_UNITS:

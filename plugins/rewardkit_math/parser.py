@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 from rewardkit.text import NumberLiteral
 from rewardkit_math import arith
+from rewardkit_math.names import is_name as _is_name
 from rewardkit_math.tokens import ParseError, Token, tokenize
 from rewardkit_math.values import Collection, Equation, Expr, Interval, IntervalUnion, Number, Value
 
@@ -35,6 +36,8 @@ MAX_ITEMS = 100
 _RELATIONS = ("=", "<", ">", "≤", "≥", "≠", "≈", "∈")
 _PM_NAME = "__pm__"
 _PLAIN, _INT, _PROPER = 0, 1, 2  # what a factor can contribute to a mixed number "2 1/2"
+#: Letters that name functions: "g(x)", "f(2)", "P(A)" read as one named quantity, not a product.
+_FUNCTION_LETTERS = frozenset("fghpqFGHPQ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +109,7 @@ class _Parser:
             token = self.peek()
             if token.is_op(",", ";"):
                 self.take()
-                sep = ","
+                sep = token.value
                 if self.peek().kind == "conj":
                     sep = self.take().value
             elif token.kind == "conj":
@@ -256,7 +259,8 @@ class _Parser:
         if kind == "id":
             if value == "emptyset":
                 return Collection("set", ())
-            return _name(value)
+            applied = self.application(value)
+            return applied if applied is not None else _name(value)
         if kind == "func":
             return self.function(value)
         if kind == "cmd":
@@ -271,6 +275,53 @@ class _Parser:
             self.abs_depth -= 1
             return _S(arith.absolute(inner.v))
         raise ParseError(f"unexpected {value!r}" if value is not None else "unexpected end")
+
+    def application(self, name: str) -> _S | None:
+        """``g(x)``, ``f(2)``, ``f(-1)``, ``P(A)``: a function letter applied to one simple argument is a name."""
+        if name.split("_")[0] not in _FUNCTION_LETTERS:
+            return None
+        opener = self.peek()
+        if opener.kind != "open" or opener.value != "(" or opener.spaced:
+            return None
+        k = 1
+        sign = ""
+        if self.peek(k).is_op("-"):
+            sign, k = "-", k + 1
+        arg = self.peek(k)
+        if arg.kind not in ("num", "id") or not (self.peek(k + 1).kind == "close" and self.peek(k + 1).value == ")"):
+            return None
+        for _ in range(k + 2):
+            self.take()
+        text = arg.value.text if arg.kind == "num" else str(arg.value)
+        return _S(arith.sp().Symbol(f"{name}({sign}{text})"))
+
+    def matrix(self) -> Collection:
+        """``\\matrix{1 & 2 ⏎ 3 & 4}`` (from ``pmatrix``/``bmatrix``/``array``): rows of equal length."""
+        opener = self.take()
+        if opener.kind != "open" or opener.value != "{":
+            raise ParseError("matrix needs braces")
+        rows: list[list[Value]] = [[]]
+        cells = 0
+        while True:
+            rows[-1].append(_value(self.additive()))
+            cells += 1
+            if cells > MAX_ITEMS:
+                raise ParseError("matrix too large")
+            token = self.take()
+            if token.is_op("&"):
+                continue
+            if token.is_op("⏎"):
+                if self.peek().kind == "close" and self.peek().value == "}":
+                    self.take()
+                    break
+                rows.append([])
+                continue
+            if token.kind == "close" and token.value == "}":
+                break
+            raise ParseError("malformed matrix")
+        if len({len(row) for row in rows}) != 1:
+            raise ParseError("ragged matrix")
+        return Collection("matrix", tuple(Collection("tuple", tuple(row)) for row in rows))
 
     def braced(self) -> Any:
         self.take()  # "{"
@@ -289,7 +340,9 @@ class _Parser:
             return _scalar(self.primary())
         raise ParseError("missing argument")
 
-    def command(self, name: str) -> _S:
+    def command(self, name: str) -> Any:
+        if name == "matrix":
+            return self.matrix()
         if name in ("frac", "cfrac"):
             numerator, denominator = self.argument(), self.argument()
             value = arith.div(numerator.v, denominator.v)
@@ -353,7 +406,7 @@ class _Parser:
             if (opener == "(") != (closer == ")"):
                 raise ParseError("half-open bracket around one value")
             return items[0]
-        if any(sep != "," for sep in seps):
+        if any(sep not in (",", ";") for sep in seps):
             raise ParseError("'or' inside brackets")
         if len(items) == 2 and not (opener == "(" and closer == ")"):
             lo, hi = _value(items[0]), _value(items[1])
@@ -368,22 +421,39 @@ class _Parser:
     def build_list(self, items: list[Any], seps: list[str]) -> Value:
         if len(items) == 1:
             return _value(items[0])
+        if ";" in seps and "," in seps:  # "a=3,b=1; a=5,b=1": groups of assignments
+            groups = _split_groups(items, seps)
+            built = [self.build_list(g_items, g_seps) for g_items, g_seps in groups]
+            if all(isinstance(b, Collection) and b.kind == "tuple" for b in built):
+                return Collection("list", tuple(built))
         values = [_value(item) for item in items]
         is_or = any(sep == "or" for sep in seps)
-        if all(isinstance(v, Equation) and v.op == "=" and _is_symbol(v.lhs) for v in values):
+        if all(isinstance(v, Equation) and v.op == "=" and _is_name(v.lhs) for v in values):
             names = [str(v.lhs) for v in values]  # type: ignore[union-attr]
             rhs = [v.rhs for v in values]  # type: ignore[union-attr]
             if len(set(names)) == 1:
                 return Collection("set", tuple(rhs))
             if len(set(names)) == len(names) and not is_or:
-                ordered = sorted(zip(names, rhs, strict=True), key=lambda pair: pair[0])
-                return Collection("tuple", tuple(value for _, value in ordered))
+                # Written order is the answer's order ("x = -3, q = 7/2" is (-3, 7/2)); the names let
+                # "b = 1, a = 3" match "a = 3, b = 1".
+                return Collection("tuple", tuple(rhs), names=tuple(names))
         if all(isinstance(v, (Interval, IntervalUnion)) for v in values):
             parts: list[Interval] = []
             for v in values:
                 parts.extend(v.parts if isinstance(v, IntervalUnion) else (v,))
             return IntervalUnion(tuple(parts))
         return Collection("set" if is_or else "list", tuple(values))
+
+
+def _split_groups(items: list[Any], seps: list[str]) -> list[tuple[list[Any], list[str]]]:
+    groups: list[tuple[list[Any], list[str]]] = [([items[0]], [])]
+    for sep, item in zip(seps, items[1:], strict=True):
+        if sep == ";":
+            groups.append(([item], []))
+        else:
+            groups[-1][0].append(item)
+            groups[-1][1].append(sep)
+    return groups
 
 
 def _pm() -> Any:
@@ -417,6 +487,11 @@ def _union(left: Any, right: Any) -> IntervalUnion:
         value = _value(node) if not isinstance(node, (Interval, IntervalUnion)) else node
         if isinstance(value, Collection) and value.kind == "tuple" and len(value.items) == 2:
             value = Interval(value.items[0], value.items[1], True, True)  # "(1, 2) ∪ …": an open interval
+        elif isinstance(value, (Number, Expr)):
+            value = Collection("set", (value,))
+        if isinstance(value, Collection) and value.kind == "set" and all(isinstance(i, (Number, Expr)) for i in value.items):
+            parts.extend(Interval(i, i, False, False) for i in value.items)  # "\{-2\} ∪ [1, 4)": points
+            continue
         if isinstance(value, Interval):
             parts.append(value)
         elif isinstance(value, IntervalUnion):
@@ -455,17 +530,27 @@ def _scalar_value(node: _S) -> Value:
 
 
 def _relation_value(rel: _Rel) -> Value:
+    if "≈" in rel.ops:
+        # "2/3 ≈ 0.67", "x = 2/3 ≈ 0.67": the exact value before the first ≈ is the answer.
+        k = rel.ops.index("≈")
+        exact = _value(rel.parts[k])
+        if isinstance(exact, (Number, Expr)) and not _free(exact):
+            if k == 0:
+                return exact
+            rel = _Rel(rel.parts[: k + 1], rel.ops[:k])
     ops = set(rel.ops)
     parts = rel.parts
     if ops <= {"=", "≈"}:
         first, last = parts[0], parts[-1]
         last_value = _value(last)
         first_value = _value(first)
-        if _is_symbol(first_value) and isinstance(last_value, (Number, Expr)):
+        if _is_name(first_value) and isinstance(last_value, (Number, Expr)):
             return Equation(first_value, last_value)
         if not isinstance(last_value, (Number, Expr)):
             return last_value  # "x = {1, 2}", "x = (1, 2)"
-        if isinstance(first_value, Number) or (isinstance(first_value, Expr) and not first_value.sym.free_symbols):
+        if isinstance(first_value, (Number, Expr)) and not _free(first_value):
+            if _free(last_value):
+                return Equation(first_value, last_value)  # "9 = 4a + b": the value is 9, never "4a + b"
             return last_value  # "48 : 3 = 16": a worked computation; its result is the answer
         return Equation(first_value, last_value)
     if rel.ops == ("∈",):
@@ -474,12 +559,65 @@ def _relation_value(rel: _Rel) -> Value:
         interval = _inequality_interval(rel)
         if interval is not None:
             return interval
+        return _inequality(rel)
     return Equation(_value(parts[0]), _value(parts[-1]), op=rel.ops[0])
+
+
+_FLIP = {"<": ">", ">": "<", "≤": "≥", "≥": "≤"}
+
+
+def _free(value: Value) -> bool:
+    return isinstance(value, Expr) and bool(getattr(value.sym, "free_symbols", None))
+
+
+def _inequality(rel: _Rel) -> Equation:
+    """An inequality that is no interval, written with ``<``/``≤`` (``a ≥ b`` is ``b ≤ a``); a chain keeps its middle."""
+    values = [_value(p) for p in rel.parts]
+    ops = list(rel.ops)
+    if all(op in (">", "≥") for op in ops):
+        values.reverse()
+        ops = [_FLIP[op] for op in reversed(ops)]
+    return Equation(values[0], values[-1], op=" ".join(ops), extra=tuple(values[1:-1]))
+
+
+def _linear(value: Value) -> tuple[Any, Any, Any] | None:
+    """``a·s + b`` in one symbol ``s`` with numeric ``a ≠ 0`` and ``b``: (s, a, b); else ``None``."""
+    if not isinstance(value, Expr):
+        return None
+    free = value.sym.free_symbols
+    if len(free) != 1:
+        return None
+    (symbol,) = free
+    slope = value.sym.diff(symbol)
+    if slope.free_symbols or slope == 0:
+        return None
+    return symbol, slope, value.sym.subs(symbol, 0)
+
+
+def _num(value: Value) -> Any:
+    return value.value if isinstance(value, Number) else value.sym  # type: ignore[union-attr]
 
 
 def _inequality_interval(rel: _Rel) -> Interval | None:
     """``x > 3`` → (3, ∞); ``3 < x ≤ 5`` → (3, 5]; ``5 ≥ x > 3`` → (3, 5]."""
     values = [_value(p) for p in rel.parts]
+    ops_list = list(rel.ops)
+    moving = [i for i, v in enumerate(values) if _free(v)]
+    if len(moving) == 1 and not _is_symbol(values[moving[0]]) and all(isinstance(v, (Number, Expr)) for v in values):
+        # "-2y ≥ -6" is "y ≤ 3": solve a linear middle term for its symbol (a negative slope flips the signs).
+        linear = _linear(values[moving[0]])
+        if linear is None:
+            return None
+        symbol, slope, offset = linear
+        if not (slope.is_positive or slope.is_negative):
+            return None
+        values = [
+            Expr(symbol) if i == moving[0] else _scalar_value(_S(arith.div(arith.sub(_num(v), offset), slope)))
+            for i, v in enumerate(values)
+        ]
+        if slope.is_negative:
+            ops_list = [_FLIP[op] for op in ops_list]
+        rel = _Rel(rel.parts, tuple(ops_list))
     symbols = [i for i, v in enumerate(values) if _is_symbol(v)]
     if len(symbols) != 1 or not all(isinstance(v, (Number, Expr)) for v in values):
         return None

@@ -35,7 +35,7 @@ _SCALE = re.compile(
     r"(\s*)(nghìn\s+tỷ|ngàn\s+tỷ|nghìn|ngàn|triệu|tỷ|tỉ|tr|k|thousands?|millions?|billions?|trillions?)(?![^\W\d_])",
     re.IGNORECASE,
 )
-_PERCENT = re.compile(r"\s*(?:%|phần\s+trăm|percent|per\s*cent)(?![^\W\d_])", re.IGNORECASE)
+_PERCENT = re.compile(r"\s*(?:%|phần\s+trăm|percentage|percent|per\s*cent)(?![^\W\d_])", re.IGNORECASE)
 _UNIT_TAIL = re.compile(r"[^\W\d_][^\W\d_'’]*(?:\^\s*\{?\s*[23]\s*\}?|[23](?!\d))?|[/().,\s]")
 _GLUED_WORD = re.compile(r"[^\W\d_][^\W\d_]*(?:\^\s*\{?\s*[23]\s*\}?|[23](?!\d))?(?:/[^\W\d_]+)?")
 

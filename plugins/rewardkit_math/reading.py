@@ -22,7 +22,7 @@ from rewardkit_math.values import Collection, Letter, Number, Text, Value
 
 #: What to look for: an option ``letter``, ``text``, a ``number`` (the gold is one plain number, so words
 #: after a number are its unit) or any ``value``.
-Want = Literal["value", "number", "letter", "text"]
+Want = Literal["value", "number", "letter", "text", "many"]
 
 _ARTIFACT = re.compile(r"\\\s*(?:đóng\s*hộp|hộp)\s*\{", re.IGNORECASE)
 _LETTER_SPAN = re.compile(r"\(?([A-J])\)?(?:[.:)]|\s|$)")
@@ -32,6 +32,13 @@ _STANDALONE_LETTER = re.compile(r"(?<![A-Za-z0-9\\])\(?([A-J])\)?(?![A-Za-z0-9])
 _GOLD_LETTER = re.compile(r"^\s*\(?([A-J])\)?\s*(?:[.:)]\s*.*)?$", re.DOTALL)
 _NEGATION = re.compile(r"(?i:\b(?:not|isn't|never|không\s+phải)\b)")
 _REMARK = re.compile(r"\s*\((?=[^()]*[^\W\d_])[^()]{0,200}\)\s*$")
+# A remark that offers another answer: "12 (hoặc 15 nếu …)", "12 (or 15 if …)" is a hedge.
+_ALTERNATIVE = re.compile(r"(?i:\b(?:hoặc|hoac|hay(?:\s+là)?|or|otherwise|alternatively)\b)[^()\d]*(?P<other>\d[\d.,]*)")
+# Reasons after a letter answer name other options: "C, since A and D fail", "C vì A sai".
+_REASON = re.compile(
+    r"(?i:[,;:]?\s+\b(?:since|because|as|vì|bởi\s+vì|bởi|tại\s+vì|do|not|rather\s+than|instead\s+of|không\s+phải)\b).*$",
+    re.DOTALL,
+)
 _PROSE = re.compile(r"[^\W\d_]{2,}")
 _BRACKET_COMMA = re.compile(r"[(\[{][^;]*\d,\d")
 _TEXT_GOLD = re.compile(r"^[^\W\d_]+(?:[ '’-][^\W\d_]+){0,5}$")
@@ -66,11 +73,19 @@ def normalize_words(text: str) -> str:
     return _ARTICLES.sub("", re.sub(r"[\s.,;:!?'\"“”]+", " ", text).strip()).casefold()
 
 
+_MATH_WORDS = frozenset("pi oo inf infty infinity sqrt sin cos tan cot sec csc log ln lg exp".split())
+
+
+def _is_word(cleaned: str) -> bool:
+    """A gold of one word of letters ("cab", "Lisbon") is text, never a product of letters (single letters stay algebra)."""
+    return cleaned.isalpha() and cleaned.isascii() and len(cleaned) >= 2 and cleaned.lower() not in _MATH_WORDS
+
+
 def _is_text_gold(cleaned: str) -> bool:
     if not _TEXT_GOLD.match(cleaned):
         return False
     words = cleaned.split()
-    return any(len(w) >= 4 or not w.isascii() for w in words) or cleaned.casefold() in _TEXT_WORDS
+    return any(len(w) >= 4 or not w.isascii() for w in words) or cleaned.casefold() in _TEXT_WORDS or _is_word(cleaned)
 
 
 def read_span(
@@ -93,8 +108,13 @@ def read_span(
     cleaned = OPTION_LABEL.sub("", cleaned)
     loose = want == "number"
     values = read_values(cleaned, conventions, loose)
-    if not values and _REMARK.search(cleaned):
+    remark = _REMARK.search(cleaned) if not values else None
+    if remark is not None:
         values = read_values(_REMARK.sub("", cleaned), conventions, loose)  # "4.5 (i.e., 9/2)", "6 (not 5)"
+        alternative = _ALTERNATIVE.search(remark.group()) if values else None
+        if alternative is not None:  # "12 (hoặc 15 nếu …)": another answer; "12 (or 12.0)" says the same
+            others = read_values(alternative.group("other").rstrip(".,"), conventions)
+            return list(values), not any(o == v for o in others for v in values if isinstance(o, Number))
     return list(values), False
 
 
@@ -121,6 +141,7 @@ def read_prose(
 
 def read_letter(cleaned: str) -> tuple[list[Value], bool]:
     """An option letter ("B", "(B) 12", "Chọn B", "Câu C"); two different letters are a hedge."""
+    cleaned = _REASON.sub("", cleaned) or cleaned
     letters = {m.group(1) for m in _STANDALONE_LETTER.finditer(cleaned)}
     hedged = len(letters) > 1
     match = _LETTER_SPAN.match(cleaned) or _LOWER_LETTER.match(cleaned)
@@ -155,24 +176,35 @@ def read_values(cleaned: str, conventions: tuple[Literal["vi", "en"], ...], loos
         value = read_quantity(cleaned, convention, loose)
         if value is None:
             try:
-                value = parse_answer(strip_units(cleaned), convention)
+                value = parse_answer(strip_units(cleaned, loose=loose), convention)
             except (ParseError, RecursionError, ZeroDivisionError, ValueError, TypeError, OverflowError):
                 value = None
         if value is not None and value not in values:
             values.append(value)
+    if values and "≈" in cleaned:  # "\\frac23 \\approx 0.67": the exact value first; the stated decimal answers a decimal gold
+        approximation = read_quantity(cleaned.rsplit("≈", 1)[1].strip(), conventions[0])
+        if approximation is not None and approximation.decimals is not None and approximation not in values:
+            values.append(approximation)
     return tuple(values)
 
 
 @lru_cache(maxsize=4096)
-def read_gold(gold: str, max_chars: int = 2_000) -> tuple[Value, ...]:
-    """The readings of a gold: a bare value, "The answer is: X", "… #### X", ``\\boxed{X}``, an option letter or words."""
+def read_gold(gold: str, max_chars: int = 2_000, locale: str = "auto") -> tuple[Value, ...]:
+    """The readings of a gold: a bare value, "The answer is: X", "… #### X", ``\\boxed{X}``, an option letter or words.
+
+    With a fixed ``locale`` (``en``/``vi``) the gold is read in it only: ``2.468`` is never 2468 under ``en``.
+    Several boxes (``\\boxed{3}\\boxed{5}``, ``\\boxed{3} apples and \\boxed{5} pears``) are one answer of several values.
+    """
     number = plain_integer(gold)
     if number is not None:
         return (number,)
     text = prepare(gold, 100_000)
     context = ExtractContext()
     marks = [e for name in ("boxed", "phrase", "gsm8k") for e in ex.BUILTIN_EXTRACTORS[name](text, context)]
-    span = max(marks, key=lambda e: (e.end, e.start)).text if marks else text
+    last = max(marks, key=lambda e: (e.end, e.start)) if marks else None
+    if last is not None and last.rule == "boxed":
+        last = ex.box_chain(text, [e for e in marks if e.rule == "boxed"], last) or last
+    span = last.text if last is not None else text
     span = ex.refine(Extraction(span, 0, len(span), "gold"), context).text
     cleaned = clean_span(span)
     if not cleaned or len(cleaned) > max_chars:
@@ -183,9 +215,11 @@ def read_gold(gold: str, max_chars: int = 2_000) -> tuple[Value, ...]:
     choices = ex.choice(cleaned, context)
     if choices and len(cleaned) <= 60:
         return (Letter(choices[-1].text),)
-    if _is_text_gold(cleaned) and (cleaned.casefold() in _TEXT_WORDS or not read_values(cleaned, ("en",))):
+    if _is_text_gold(cleaned) and (cleaned.casefold() in _TEXT_WORDS or _is_word(cleaned) or not read_values(cleaned, ("en",))):
         return (Text(normalize_words(cleaned)),)
-    found = detect_convention(cleaned)
+    # Golds are usually written the canonical way ("." decimal), so under ``vi`` an ambiguous gold keeps both
+    # readings; under ``en`` the locale and the canonical reading agree, and there is no other reading.
+    found = "en" if locale == "en" else detect_convention(cleaned)
     conventions: tuple[Literal["vi", "en"], ...] = (found,) if found in ("vi", "en") else ("en", "vi")  # type: ignore[assignment]
     values = read_values(OPTION_LABEL.sub("", cleaned), conventions)
     return tuple(v for v in values if not (isinstance(v, Collection) and not v.items and len(values) > 1))

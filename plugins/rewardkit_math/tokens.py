@@ -25,7 +25,7 @@ GREEK = frozenset(
     """alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi rho sigma tau
     upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Sigma Phi Psi Omega""".split()
 )
-COMMANDS = frozenset({"frac", "cfrac", "sqrt", "binom", "dbinom", "tbinom"})
+COMMANDS = frozenset({"frac", "cfrac", "sqrt", "binom", "dbinom", "tbinom", "matrix"})
 CONJUNCTIONS = {"or": "or", "hoặc": "or", "hay": "or", "and": "and", "và": "and"}
 # Short letter runs read as products of variables ("xy", "abc"); English filler words are not.
 _STOP_WORDS = frozenset(
@@ -36,7 +36,7 @@ _CMD = re.compile(r"\\([a-zA-Z]+)")
 _SPACES = " \u00a0\u202f\u2009\t\n~"
 _SCI = re.compile(r"[eE]([+-]?\d{1,4})(?![\w])")
 _VI_SCI = re.compile(r"(\d{1,300}(?:,\d{1,300})?)\.10(?=\s*\^)")
-_SINGLE_OPS = "+-*/^_!%=<>≤≥≠≈,;:|±∓∈∪'"
+_SINGLE_OPS = "+-*/^_!%=<>≤≥≠≈,;:|±∓∈∪'&⏎"
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +134,10 @@ def _number(text: str, i: int, convention: Literal["vi", "en"], tokens: list[Tok
         return sci.end()
     lit = scan_number(text, i, convention)
     if lit is None:
-        raise ParseError("malformed number")
+        head = re.match(r"\d{1,300}(?=,)", text[i:])  # "(2,7.5)": a list item, then the next number
+        if head is None:
+            raise ParseError("malformed number")
+        lit = _literal(head.group(), i)
     add("num", lit, i)
     end = lit.end
     sci = _SCI.match(text, end)

@@ -70,14 +70,17 @@ class Text:
 @dataclass(frozen=True, slots=True)
 class Collection:
     """Several values: ``set`` (braces, "x = a or x = b", ``\\pm``), ``tuple`` (parentheses,
-    "x = 2, y = 3") or ``list`` (a bare comma list: unordered, but its written order is kept)."""
+    "x = 2, y = 3"), ``list`` (a bare comma list: unordered, but its written order is kept) or ``matrix``
+    (``pmatrix``/``bmatrix``/``array``: its items are the rows, each a tuple)."""
 
-    kind: Literal["set", "tuple", "list"]
+    kind: Literal["set", "tuple", "list", "matrix"]
     items: tuple[Value, ...]
+    #: For "x = 2, y = 3": the names, in written order (matched by name against another named tuple).
+    names: tuple[str, ...] | None = None
 
     def __str__(self) -> str:
         inner = ", ".join(str(i) for i in self.items)
-        return {"set": "{%s}", "tuple": "(%s)", "list": "%s"}[self.kind] % inner
+        return {"set": "{%s}", "tuple": "(%s)", "list": "%s", "matrix": "[%s]"}[self.kind] % inner
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +114,10 @@ class Equation:
     extra: tuple[Any, ...] = field(default=())
 
     def __str__(self) -> str:
+        if self.extra:  # a chain "2 ≤ |w| ≤ 5/2": op holds the operators, extra the middle terms
+            ops = self.op.split()
+            middle = "".join(f" {o} {m}" for o, m in zip(ops, self.extra, strict=False))
+            return f"{self.lhs}{middle} {ops[-1]} {self.rhs}"
         return f"{self.lhs} {self.op} {self.rhs}"
 
 

@@ -36,6 +36,11 @@ HOSTILE = {
     "lone surrogates": "\ud800 The answer is \udfff 5 \udc00",
     "control characters": "\x1b[31mThe answer is 5\x07",
     "symbolic blow-up": "\\boxed{(x+1)^{1000} - (x+1)^{1000}}",
+    "matrix flood": "\\boxed{" + "\\begin{pmatrix} 1 & " * 5_000 + "}",
+    "huge matrix": "\\boxed{\\begin{pmatrix}" + " \\\\ ".join(["1 & 2 & 3"] * 300) + "\\end{pmatrix}}",
+    "box chain flood": "\\boxed{1} and " * 100_000 + "\\boxed{2}",
+    "superscript flood": "The answer is 10" + "²³" * 200_000,
+    "inequality chain": "\\boxed{" + " < ".join(f"{k}x + 1" for k in range(1, 200)) + "}",
     "long symbolic": "\\boxed{" + "+".join(f"x^{{{k}}}" for k in range(300)) + "}",
 }
 

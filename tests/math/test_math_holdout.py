@@ -5,6 +5,10 @@ someone who never saw the code; tests/data/math_eval.jsonl is the project's own 
 scored through the public reward (``get_registry().reward("math.equivalence")``), as a recipe would:
 a case is judged correct when the outcome is ``ok`` with score 1.0. Targets: >= 97% overall and on the
 Vietnamese part of each set, and no false positive (a wrong answer judged correct) on the held-out set.
+
+tests/data/math_realstyle.jsonl (issue 16) is a second blind set, written in the styles of real datasets
+and models (MATH, NuminaMath, GSM8K, AIME, MetaMathQA-vi, R1/Qwen outputs); its targets are >= 97%
+accuracy overall and on Vietnamese, and false positives <= 1% of its cases.
 """
 
 from __future__ import annotations
@@ -20,7 +24,11 @@ from rewardkit import Sample
 from rewardkit.plugins import get_registry
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-SETS = {"holdout": DATA / "math_holdout.jsonl", "eval": DATA / "math_eval.jsonl"}
+SETS = {
+    "holdout": DATA / "math_holdout.jsonl",
+    "eval": DATA / "math_eval.jsonl",
+    "realstyle": DATA / "math_realstyle.jsonl",
+}
 _VERDICTS: dict[str, list[tuple[dict[str, Any], bool, dict[str, Any]]]] = {}
 
 
@@ -71,3 +79,9 @@ def test_no_false_positive_on_the_holdout() -> None:
     rows = _verdicts("holdout")
     false_positives = [(case, judged, details) for case, judged, details in rows if judged and not case["expected"]]
     assert not false_positives, "false positives:\n" + _disagreements(false_positives)
+
+
+def test_false_positives_on_the_realstyle_set() -> None:
+    rows = _verdicts("realstyle")
+    false_positives = [(case, judged, details) for case, judged, details in rows if judged and not case["expected"]]
+    assert len(false_positives) <= 0.01 * len(rows), "false positives:\n" + _disagreements(false_positives)
