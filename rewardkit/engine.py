@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import sys
 import threading
 from collections import Counter
 from collections.abc import Sequence
@@ -27,6 +28,8 @@ from typing import Any
 from rewardkit.recipe import EngineSettings
 from rewardkit.reward import Reward, Sample, Scored, run_reward
 from rewardkit.workers import WorkerPool
+
+LOCAL_PLUGIN_PREFIX = "rewardkit_local_"  # module names rewardkit.plugins gives plugin files (not importable by name)
 
 SLOWEST_KEPT = 5
 LATENCIES_KEPT = 10_000  # the latest latencies only: memory stays bounded over a long run
@@ -50,6 +53,7 @@ class Leaf:
     base_dir: str = "."
     built: Reward | None = field(default=None, repr=False)
     _fallback: bytes | None = field(default=None, repr=False)
+    _fallback_files: tuple[str, ...] = ()  # plugin files the pickled reward's class lives in (imported by path)
 
     @property
     def reward(self) -> Reward:
@@ -64,7 +68,7 @@ class Leaf:
 
     def build(self) -> Reward:
         """Build the reward from its name and params (loading the recipe's local plugins first)."""
-        from rewardkit.plugins import get_registry, load_local_plugins
+        from rewardkit.plugins import get_registry, import_local_plugin, load_local_plugins
 
         try:
             if self.plugins:
@@ -73,6 +77,8 @@ class Leaf:
         except Exception:
             if not self._fallback:  # b"": the reward could not be pickled
                 raise
+            for path in self._fallback_files:  # a plugin registered at run time from a file: import it by path
+                import_local_plugin(path, Path(path).parent)
             reward = pickle.loads(self._fallback)
         reward.__name__ = self.key.split("/", 1)[0]
         return reward
@@ -83,6 +89,9 @@ class Leaf:
                 self._fallback = pickle.dumps(self.built)
             except Exception:  # noqa: BLE001 - an unpicklable reward relies on being rebuilt by name
                 self._fallback = b""
+            module = sys.modules.get(type(self.built).__module__)
+            if module is not None and module.__name__.startswith(LOCAL_PLUGIN_PREFIX) and getattr(module, "__file__", None):
+                self._fallback_files = (str(module.__file__),)
         return {**self.__dict__, "built": None}
 
 
