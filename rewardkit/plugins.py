@@ -334,6 +334,8 @@ def get_registry() -> Registry:
         pm = get_plugin_manager()
         registry = GuardedRegistry.collect(pm)
         for failure in registry._collect_failures:
+            if pm.get_plugin(failure.name) is not None:
+                pm.unregister(name=failure.name)  # disabled: not listed as loaded, not warned about again
             _fail(failure)
         _registry = registry
         _warn_empty_plugins(pm, registry)
