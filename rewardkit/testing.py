@@ -5,7 +5,8 @@ one per case. Fixtures:
 
 ``rewardkit_plugin``
     ``rewardkit_plugin(obj, name=None)`` registers a temporary plugin (module, class or instance with
-    ``@rewardkit.hookimpl`` methods) for the duration of the test.
+    ``@rewardkit.hookimpl`` methods) for the duration of the test. A plugin that is already registered
+    (a package under test that is also installed, through its entry point) is left as it is.
 """
 
 from __future__ import annotations
@@ -105,8 +106,10 @@ def rewardkit_plugin() -> Iterator[Callable[..., str]]:
 
     def register(plugin: object, name: str | None = None) -> str:
         plugin_name = name or f"undo-{getattr(plugin, '__name__', type(plugin).__name__)}-{len(names)}"
-        register_plugin(plugin, plugin_name)
-        names.append(plugin_name)
+        if register_plugin(plugin, plugin_name):
+            names.append(plugin_name)
+        # else already registered (the package under test is also installed through its entry point):
+        # it stays registered, and this test must not unregister what it did not register
         return plugin_name
 
     try:

@@ -38,7 +38,7 @@ def _load_local(refs: tuple[str, ...]) -> list[str]:
 @guard
 def plugins(show_all: bool, as_json: bool, local_plugins: tuple[str, ...]) -> None:
     """List installed plugins and what each registers."""
-    from rewardkit.plugins import BUILTIN_PLUGINS, get_plugin_manager, get_registry
+    from rewardkit.plugins import BUILTIN_PLUGINS, failures, get_plugin_manager, get_registry
 
     _load_local(local_plugins)
     pm = get_plugin_manager()
@@ -55,6 +55,19 @@ def plugins(show_all: bool, as_json: bool, local_plugins: tuple[str, ...]) -> No
                 "rewards": sorted(s.name for s in registry.rewards.values() if s.plugin == name),
                 "extractors": sorted(s.name for s in registry.extractors.values() if s.plugin == name),
                 "probes": sorted(s.name for s in registry.probes.values() if s.plugin == name),
+                "error": None,
+            }
+        )
+    for failure in failures().values():  # disabled plugins: listed with why (they were warned about on stderr)
+        rows.append(
+            {
+                "name": failure.name,
+                "builtin": False,
+                "hooks": [],
+                "rewards": [],
+                "extractors": [],
+                "probes": [],
+                "error": failure.reason,
             }
         )
     if as_json:
@@ -63,11 +76,15 @@ def plugins(show_all: bool, as_json: bool, local_plugins: tuple[str, ...]) -> No
     if not rows:
         click.echo("No third-party plugins installed (use --all to include the built-ins).")
         return
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table("plugin", "rewards", "extractors", "probes")
     for row in rows:
         label = row["name"] + (" (built-in)" if row["builtin"] else "")
+        if row["error"]:
+            table.add_row(label, f"[red]failed to load:[/red] {escape(row['error'])}", "", "")
+            continue
         table.add_row(label, "\n".join(row["rewards"]), "\n".join(row["extractors"]), "\n".join(row["probes"]))
     console().print(table)
 
