@@ -250,6 +250,12 @@ class Engine:
             stats.record_batch(todo, scored)
         return scored if order is None else [scored[i] for i in order]
 
+    def prestart(self, leaves: Sequence[Leaf]) -> None:
+        """Start the worker processes now, building the first isolated leaf's reward in them (non-blocking)."""
+        isolated = [leaf for leaf in leaves if leaf.isolation == "process"]
+        if isolated:
+            self.pool.prestart(isolated[0])
+
     def _run_process(self, leaf: Leaf, samples: Sequence[Sample]) -> list[Scored]:
         return [Scored(outcome, ms) for outcome, ms in self.pool.run(leaf, samples)]
 

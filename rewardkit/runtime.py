@@ -171,9 +171,11 @@ class CompiledRecipe:
 
     @property
     def engine(self) -> Engine:
+        """The engine, created on first use; its worker processes start then, building the isolated rewards."""
         with self._lock:
             if self._engine is None:
                 self._engine = Engine(self.settings)
+                self._engine.prestart([leaf for func in self.funcs for leaf in func.leaves])
             return self._engine
 
     def async_funcs(self) -> list[AsyncRecipeReward]:

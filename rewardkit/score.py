@@ -2,21 +2,29 @@
 
 TRL multiplies each reward by its weight and ``nansum``s them: a ``None`` (skip) contributes
 nothing, and a row where every reward skipped has no total (TRL warns and uses NaN). The
-``score`` and ``test`` commands use this module, so offline numbers equal training numbers.
+``score``, ``test`` and ``probe`` commands use this module, so offline numbers equal training numbers.
+
+:func:`score_stream` scores any number of rows in batches and yields results in input order as
+they complete: memory is bounded by the batch size and the worker pool, not by the input, and a
+:class:`Summary` keeps running counters for the end-of-run tables.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator, Sequence
+import math
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
+from rewardkit.engine import LATENCIES_KEPT, percentile
 from rewardkit.outcome import plain
 from rewardkit.recipe import Recipe
-from rewardkit.reward import Sample, message_text
+from rewardkit.reward import Sample
+from rewardkit.rows import sample_from_row
 from rewardkit.runtime import CompiledRecipe, compile_recipe
+
+DEFAULT_BATCH = 1024  # rows scored together: big enough for dedupe and worker batching, small enough to stream
 
 
 @dataclass
@@ -33,7 +41,7 @@ class RowResult:
 
     def to_json(self, explain: bool = True) -> dict[str, Any]:
         row: dict[str, Any] = {
-            "id": self.id,
+            "id": plain(self.id),
             "total": self.total,
             "rewards": self.rewards,
             "outcomes": self.outcomes,
@@ -49,9 +57,12 @@ class RowResult:
 
 
 def weighted_total(values: Sequence[float | None], weights: Sequence[float]) -> float | None:
-    """TRL's rule: ``nansum(w * r)``; ``None`` when every reward skipped."""
+    """TRL's rule: ``nansum(w * r)``; ``None`` when every reward skipped (or the sum overflows: never inf/NaN)."""
     present = [w * v for v, w in zip(values, weights, strict=True) if v is not None]
-    return sum(present) if present else None
+    if not present:
+        return None
+    total = sum(present)
+    return total if math.isfinite(total) else None
 
 
 def score_samples(
@@ -90,43 +101,98 @@ def score_samples(
     return rows
 
 
-def sample_from_row(row: dict[str, Any]) -> Sample:
-    """A JSONL row (``completion``, optional ``prompt``/``id``, any columns) as a :class:`Sample`."""
-    columns = {k: v for k, v in row.items() if k not in {"completion", "prompt", "id"}}
-    return Sample(
-        completion=message_text(row.get("completion"), role="assistant"),
-        prompt=message_text(row.get("prompt"), role="user"),
-        columns=columns,
-        completion_ids=row.get("completion_ids"),
-    )
-
-
-class RowsError(Exception):
-    """A rows file is unreadable; the message names the file and line."""
-
-
-def read_rows(path: Path, require: str | None = "completion") -> Iterator[tuple[int, dict[str, Any]]]:
-    """``(line number, row)`` for each non-empty line of a JSONL file; each row must hold ``require``."""
+def score_rows(
+    recipe: Recipe, rows: Iterable[Mapping[str, Any]], compiled: CompiledRecipe | None = None, step: int = 0
+) -> list[RowResult]:
+    """Every row scored, in order (for files that fit in memory; see :func:`score_stream` for any size)."""
+    own = compiled is None
+    compiled = compiled or compile_recipe(recipe)
     try:
-        handle = path.open(encoding="utf-8")
-    except OSError as exc:
-        raise RowsError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    with handle:
-        for lineno, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise RowsError(f"{path}:{lineno}: not valid JSON: {exc.msg}") from None
-            if not isinstance(row, dict) or (require is not None and require not in row):
-                key = f" with a {require!r} key" if require else ""
-                raise RowsError(f"{path}:{lineno}: each row must be a JSON object{key}")
-            yield lineno, row
+        return list(score_stream(recipe, rows, compiled=compiled, step=step))
+    finally:
+        if own:
+            compiled.close()
 
 
-def score_rows(recipe: Recipe, rows: Iterable[dict[str, Any]], compiled: CompiledRecipe | None = None) -> list[RowResult]:
-    rows = list(rows)
-    samples = [sample_from_row(r) for r in rows]
-    ids = [r.get("id", i) for i, r in enumerate(rows)]
-    return score_samples(recipe, samples, ids, compiled=compiled)
+def score_stream(
+    recipe: Recipe,
+    rows: Iterable[Mapping[str, Any]],
+    compiled: CompiledRecipe,
+    step: int = 0,
+    batch_size: int = DEFAULT_BATCH,
+) -> Iterator[RowResult]:
+    """Score ``rows`` (dicts as in a rows file) batch by batch; yield each row's result in input order.
+
+    A row without an ``id`` gets its position (0-based) as id.
+    """
+    _ = compiled.engine  # worker processes start (and build the isolated rewards) while the first batch is read
+    index = 0
+    batch: list[Mapping[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= batch_size:
+            yield from _score_batch(recipe, batch, index, compiled, step)
+            index += len(batch)
+            batch = []
+    if batch:
+        yield from _score_batch(recipe, batch, index, compiled, step)
+
+
+def _score_batch(
+    recipe: Recipe, rows: Sequence[Mapping[str, Any]], first: int, compiled: CompiledRecipe, step: int
+) -> list[RowResult]:
+    samples = [sample_from_row(row) for row in rows]
+    ids = [row.get("id", first + i) for i, row in enumerate(rows)]
+    return score_samples(recipe, samples, ids, step=step, compiled=compiled)
+
+
+@dataclass
+class Summary:
+    """Running counters over scored rows, for the tables printed at the end: memory stays bounded.
+
+    Counts are per row (a completion that appears three times counts three times), latencies keep
+    the latest :data:`~rewardkit.engine.LATENCIES_KEPT` rows per reward.
+    """
+
+    ids: list[str]
+    rows: int = 0
+    totals: int = 0  # rows with a total
+    total_sum: float = 0.0
+    outcomes: dict[str, Counter[str]] = field(default_factory=dict)
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+
+    def add(self, result: RowResult) -> None:
+        self.rows += 1
+        if result.total is not None:
+            self.totals += 1
+            self.total_sum += result.total
+        for rid in self.ids:
+            self.outcomes.setdefault(rid, Counter())[result.outcomes.get(rid, "missing")] += 1
+            ring = self.latencies.setdefault(rid, [])
+            ms = result.elapsed_ms.get(rid, 0.0)
+            if len(ring) < LATENCIES_KEPT:
+                ring.append(ms)
+            else:
+                ring[self.rows % LATENCIES_KEPT] = ms
+
+    @property
+    def mean_total(self) -> float | None:
+        return self.total_sum / self.totals if self.totals else None
+
+    def latency(self, rid: str, q: float) -> float:
+        return percentile(sorted(self.latencies.get(rid, [])), q)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rows": self.rows,
+            "mean_total": self.mean_total,
+            "rewards": {
+                rid: {
+                    "outcomes": dict(self.outcomes.get(rid, {})),
+                    "p50_ms": self.latency(rid, 0.5),
+                    "p95_ms": self.latency(rid, 0.95),
+                    "max_ms": max(self.latencies.get(rid, [0.0]) or [0.0]),
+                }
+                for rid in self.ids
+            },
+        }

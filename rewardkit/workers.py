@@ -142,22 +142,32 @@ def worker_main() -> None:  # pragma: no cover - runs in the child (covered by t
 
 def _serve(conn: Connection, board: Board) -> None:  # pragma: no cover - runs in the child
     rewards: dict[str, Reward] = {}
+    broken: dict[str, str] = {}  # rewards that failed to build, by key: every task of theirs reports it
+
+    def build(key: str, leaf: Any) -> None:
+        try:
+            rewards[key] = leaf.build()
+            rewards[key].warm_up()  # heavy imports happen here, before any sample's clock starts
+        except Exception as exc:  # noqa: BLE001 - reported to the parent as every sample's error
+            broken[key] = f"cannot build the reward in a worker: {failure_outcome(exc).message}"
+
     while True:
         try:
             message = conn.recv()
         except (EOFError, OSError):
             return
         if message[0] == "stop":
-            return
+            os._exit(0)  # nothing to flush: skipping interpreter teardown (sympy's is slow) makes close() quick
+        if message[0] == "prepare":  # build ahead of the first task, while the parent still gets ready
+            build(message[1], message[2])
+            continue
         _, seq, key, leaf, items, timeout_s = message
+        if key not in rewards and key not in broken:
+            build(key, leaf)
         reward = rewards.get(key)
         if reward is None:
-            try:
-                reward = rewards[key] = leaf.build()
-                reward.warm_up()  # heavy imports happen here, before any sample's clock starts
-            except Exception as exc:  # noqa: BLE001 - reported to the parent as every sample's error
-                conn.send(("build_error", f"cannot build the reward in a worker: {failure_outcome(exc).message}"))
-                continue
+            conn.send(("build_error", broken[key]))
+            continue
         limit_ms = timeout_s * 1000
         bundle: list[tuple[int, Outcome, float]] = []
         last_sent = time.monotonic()
@@ -405,6 +415,32 @@ class WorkerPool:
                 return
             self._idle.extend(workers)
             self._cond.notify_all()
+
+    def prestart(self, job: Job) -> None:
+        """Start every idle slot's process now and have it build (and warm up) ``job``'s reward; returns at once.
+
+        Start-up (interpreter, imports, the reward's own heavy modules) then overlaps with whatever
+        the caller does before its first batch; callers that need a worker meanwhile wait for these.
+        """
+        with self._cond:
+            if self._closed:
+                return
+            empty = [slot for slot in self._idle if slot is None]
+            self._idle = [slot for slot in self._idle if slot is not None]
+
+        def start() -> None:
+            try:
+                worker = self._start_process()
+            except Exception:  # noqa: BLE001 - the slot stays free; a later run starts its own process
+                self._release([None])
+                return
+            with contextlib.suppress(OSError, ValueError):
+                worker.conn.send(("prepare", job.cache_key, job))
+                worker.known.add(job.cache_key)
+            self._release([worker])
+
+        for _ in empty:
+            self._spawner.submit(start)
 
     def _spawn(self) -> _Worker:
         return self._spawner.submit(self._start_process).result()

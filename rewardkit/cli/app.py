@@ -25,7 +25,11 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
     "rewards": ("rewardkit.cli.plugins", "rewards", "List rewards, or show one reward's params and documentation."),
     "new-plugin": ("rewardkit.cli.plugins", "new_plugin", "Write a plugin package: a reward, its cases, a recipe, a test."),
     "check": ("rewardkit.cli.recipes", "check", "Validate a recipe: every mistake with file:line, exit 2 if any."),
-    "score": ("rewardkit.cli.recipes", "score", "Score completions from a JSONL file (completion, optional prompt/id, columns)."),
+    "score": (
+        "rewardkit.cli.recipes",
+        "score",
+        "Score completions from a JSONL file (completion, optional prompt/id, columns); - reads stdin.",
+    ),
     "test": ("rewardkit.cli.recipes", "test_command", "Run golden case files (*.cases.yaml); exit 1 if any case fails."),
     "probe": ("rewardkit.cli.probe", "probe_command", "Attack a recipe with reward-hacking probes before training."),
     "train": ("rewardkit.train.commands", "train_command", "GRPO + LoRA training from a recipe's train: section."),

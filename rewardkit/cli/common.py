@@ -6,8 +6,10 @@ including the training commands in :mod:`rewardkit.train.commands`, import these
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, NoReturn
 
 import click
@@ -39,13 +41,47 @@ def load_or_exit(
         fail(f"{path}: {exc}")
 
 
-def console() -> Any:
+def console(stderr: bool = False) -> Any:
+    """A rich console; when not on a terminal, wide (no wrapping mid-message) and without colour codes."""
     from rich.console import Console
 
-    out = Console(highlight=False, soft_wrap=True)
-    if not out.is_terminal:  # piped or captured: print wide tables whole rather than truncate cells
+    out = Console(highlight=False, soft_wrap=True, stderr=stderr)
+    if not out.is_terminal:  # piped or captured: print wide tables whole rather than truncate or wrap cells
         out.width = max(out.width, 200)
     return out
+
+
+@contextlib.contextmanager
+def machine_output() -> Iterator[Any]:
+    """The real stdout, for machine-readable output; anything else printed meanwhile goes to stderr.
+
+    A reward's ``print()`` (or a C library writing to file descriptor 1) must not corrupt
+    ``--format jsonl``: descriptor 1 points at stderr until the block ends, and the output goes to
+    a private copy of the original stdout.
+    """
+    sys.stdout.flush()
+    try:
+        direct = sys.stdout.fileno() == 1
+    except (AttributeError, OSError, ValueError):  # a captured stdout (tests): redirect Python-level prints only
+        direct = False
+    if not direct:
+        saved = sys.stdout
+        with contextlib.redirect_stdout(sys.stderr):
+            yield saved
+        return
+    copy = os.dup(1)
+    os.dup2(2, 1)
+    out = os.fdopen(copy, "w", encoding="utf-8", errors="backslashreplace", closefd=False)
+    saved = sys.stdout
+    sys.stdout = sys.stderr
+    try:
+        yield out
+    finally:
+        with contextlib.suppress(OSError, ValueError):
+            out.flush()
+        os.dup2(copy, 1)
+        os.close(copy)
+        sys.stdout = saved
 
 
 def guard(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import time
@@ -11,7 +12,7 @@ from typing import Any
 
 import click
 
-from rewardkit.cli.common import console, fail, guard, load_or_exit
+from rewardkit.cli.common import console, fail, guard, load_or_exit, machine_output
 from rewardkit.recipe import WeightSchedule
 
 # --------------------------------------------------------------------------- check
@@ -85,7 +86,7 @@ def recipe_columns(recipe: Any, registry: Any) -> Iterator[tuple[tuple[Any, ...]
 
 
 def _check_dataset_columns(recipe: Any, dataset: Path) -> None:
-    from rewardkit.score import RowsError, read_rows
+    from rewardkit.rows import RowsError, read_rows
 
     try:
         first = next(iter(read_rows(dataset, require=None)), None)
@@ -114,79 +115,155 @@ def _check_dataset_columns(recipe: Any, dataset: Path) -> None:
 
 @click.command()
 @click.argument("recipe_path", metavar="RECIPE", type=click.Path())
-@click.argument("rows_path", metavar="ROWS.jsonl", type=click.Path())
+@click.argument("rows_path", metavar="ROWS.jsonl", type=click.Path(allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 @click.option("--explain", is_flag=True, help="Show each reward's details (extracted answer, rule, reason).")
+@click.option("--summary", is_flag=True, help="With --format jsonl: print the outcome and latency tables on stderr at the end.")
+@click.option("--step", type=click.IntRange(min=0), default=0, show_default=True, help="Training step for scheduled weights.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=1024, show_default=True, help="Rows scored together.")
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a recipe key (repeatable).")
 @guard
-def score(recipe_path: str, rows_path: str, fmt: str, explain: bool, overrides: tuple[str, ...]) -> None:
-    """Score completions from a JSONL file (completion, optional prompt/id, columns)."""
+def score(
+    recipe_path: str,
+    rows_path: str,
+    fmt: str,
+    explain: bool,
+    summary: bool,
+    step: int,
+    batch_size: int,
+    overrides: tuple[str, ...],
+) -> None:
+    """Score completions from a JSONL file (completion, optional prompt/id, columns); - reads stdin.
+
+    Rows stream through in batches: `--format jsonl` writes each result as soon as its batch is
+    scored, in input order, with memory bounded by the batch, not the file. Anything a reward prints
+    goes to stderr, so stdout holds only the requested output. Exit 0 done, 2 bad recipe or rows,
+    130 interrupted (every line written before the interrupt is complete).
+    """
+    from rewardkit.rows import RowReader, RowsError
     from rewardkit.runtime import compile_recipe
-    from rewardkit.score import RowsError, read_rows, score_rows
+    from rewardkit.score import Summary, score_stream
 
     recipe = load_or_exit(recipe_path, overrides)
-    try:
-        rows = [row for _, row in read_rows(Path(rows_path))]
-    except RowsError as exc:
-        fail(str(exc))
+    reader = RowReader(rows_path)
     started = time.perf_counter()
-    with compile_recipe(recipe) as compiled:
-        results = score_rows(recipe, rows, compiled=compiled)
-        stats = compiled.engine.snapshot()
+    shown: list[Any] = []
+    with compile_recipe(recipe) as compiled, machine_output() as stdout, _progress(reader) as progress:
+        tally = Summary(compiled.ids)
+        try:
+            for result in score_stream(recipe, (row for _, row in reader), compiled, step=step, batch_size=batch_size):
+                tally.add(result)
+                if fmt == "jsonl":
+                    stdout.write(jsonl_line(result.to_json(explain=True)))
+                elif len(shown) < TABLE_ROWS:
+                    shown.append(result)
+                progress(tally.rows)
+        except RowsError as exc:
+            stdout.flush()
+            fail(f"{exc}\n({tally.rows} rows scored before it)" if tally.rows else str(exc))
+        except KeyboardInterrupt:
+            stdout.flush()
+            fail(f"interrupted after {tally.rows} rows (every line written is complete)", 130)
+        stdout.flush()
+    if tally.rows == 0:
+        fail(f"{rows_path}: no rows to score")
     wall = time.perf_counter() - started
-    if fmt == "jsonl":
-        for result in results:
-            click.echo(json.dumps(result.to_json(explain=True), ensure_ascii=False))
+    if fmt == "table":
+        _print_score_table(recipe, compiled, shown, tally, explain, wall)
+    elif summary:
+        _print_summary(console(stderr=True), compiled, tally, wall)
+
+
+TABLE_ROWS = 200  # rows shown by --format table; the summary counts every row
+
+
+def jsonl_line(obj: Any) -> str:
+    """One JSON line; lone surrogates (invalid UTF-8) are written as ``\\udXXX`` escapes, so every line parses."""
+    text = json.dumps(obj, ensure_ascii=False, allow_nan=False)
+    return text.encode("utf-8", "backslashreplace").decode("utf-8") + "\n"
+
+
+@contextlib.contextmanager
+def _progress(reader: Any) -> Iterator[Any]:
+    """A progress bar on stderr (rows, rows/s, ETA from bytes read) when stderr is a terminal; else nothing."""
+    if not sys.stderr.isatty():
+        yield lambda rows: None
         return
-    _print_score_table(recipe, compiled, results, stats, explain, wall)
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    columns = [TextColumn("{task.fields[rows]} rows"), TextColumn("{task.fields[rate]}"), BarColumn(), TimeElapsedColumn()]
+    if reader.size:
+        columns.append(TimeRemainingColumn())
+    started = time.perf_counter()
+    with Progress(*columns, console=console(stderr=True), transient=True) as bar:
+        task = bar.add_task("score", total=reader.size, rows=0, rate="")
+
+        def update(rows: int) -> None:
+            if rows % 256 == 0:
+                rate = rows / max(time.perf_counter() - started, 1e-9)
+                bar.update(task, completed=reader.bytes_read, rows=rows, rate=f"{rate:,.0f} rows/s")
+
+        yield update
 
 
 def _fmt(value: float | None) -> str:
     return "—" if value is None else f"{value:.3f}"
 
 
-def _print_score_table(recipe: Any, compiled: Any, results: list[Any], stats: dict[str, Any], explain: bool, wall: float) -> None:
+def _print_score_table(recipe: Any, compiled: Any, results: list[Any], tally: Any, explain: bool, wall: float) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     out = console()
     ids = compiled.ids
-    table = Table("id", *[f"{i}\n×{w:g}" for i, w in zip(ids, compiled.weights, strict=True)], "total", title=str(recipe.source))
+    headers = [f"{escape(i)}\n×{w:g}" for i, w in zip(ids, compiled.weights, strict=True)]
+    table = Table("id", *headers, "total", title=escape(str(recipe.source)))
     for row in results:
         cells = []
         for i in ids:
             label = row.outcomes[i]
             cell = _fmt(row.rewards[i])
             if label != "ok":
-                cell += f" [yellow]{label}[/yellow]"
+                cell += f" [yellow]{escape(label)}[/yellow]"
             cells.append(cell)
-        table.add_row(str(row.id), *cells, _fmt(row.total))
+        table.add_row(escape(str(row.id)), *cells, _fmt(row.total))
     out.print(table)
+    if tally.rows > len(results):
+        out.print(f"(first {len(results)} of {tally.rows} rows shown; --format jsonl writes every row)")
     if explain:
         for row in results:
-            out.print(f"[bold]{row.id}[/bold]")
+            out.print(str(row.id), style="bold", markup=False)
             for i in ids:
                 detail = dict(row.details.get(i) or {})
                 if row.messages.get(i):
                     detail["message"] = row.messages[i]
                 if detail:
                     out.print(f"  {i}: " + ", ".join(f"{k}={v!r}" for k, v in detail.items()), markup=False)
-    summary = Table("reward", "ok", "skip", "errors", "p50 ms", "p95 ms", "max ms", title="outcomes and latency")
-    for key, s in stats.items():
-        counts = s["counts"]
+    _print_summary(out, compiled, tally, wall)
+
+
+def _print_summary(out: Any, compiled: Any, tally: Any, wall: float) -> None:
+    """Outcomes per row (not per distinct completion) and latencies, from the running counters."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    summary = Table("reward", "ok", "skip", "errors", "p50 ms", "p95 ms", "max ms", title="outcomes and latency (per row)")
+    for rid in compiled.ids:
+        counts = tally.outcomes.get(rid, {})
         errors = ", ".join(f"{k.split(':', 1)[1]}={v}" for k, v in sorted(counts.items()) if k.startswith("error"))
         summary.add_row(
-            key,
+            escape(rid),
             str(counts.get("ok", 0)),
             str(counts.get("skip", 0)),
             errors or "0",
-            f"{s['p50_ms']:.2f}",
-            f"{s['p95_ms']:.2f}",
-            f"{s['max_ms']:.2f}",
+            f"{tally.latency(rid, 0.5):.2f}",
+            f"{tally.latency(rid, 0.95):.2f}",
+            f"{max(tally.latencies.get(rid, [0.0]) or [0.0]):.2f}",
         )
     out.print(summary)
-    totals = [r.total for r in results if r.total is not None]
-    mean = sum(totals) / len(totals) if totals else float("nan")
-    out.print(f"{len(results)} rows, mean total {mean:.3f}, {wall:.2f} s")
+    mean = tally.mean_total
+    mean_text = "no total (every reward skipped)" if mean is None else f"mean total {mean:.3f}"
+    out.print(f"{tally.rows} rows, {mean_text}, {wall:.2f} s ({tally.rows / max(wall, 1e-9):,.0f} rows/s)", markup=False)
 
 
 # --------------------------------------------------------------------------- test
