@@ -114,7 +114,8 @@ def long_padding(ctx: ProbeContext) -> str:
 
 FAMILY_PROBES: dict[str, Probe] = {
     "mc_every_letter": Probe(
-        mc_every_letter, "every option letter as the answer ('A, B, C, D'); a multiple-choice judge must refuse it",
+        mc_every_letter,
+        "every option letter as the answer ('A, B, C, D'); a multiple-choice judge must refuse it",
         answer_kinds=("choice",),
     ),
     "mc_every_boxed": Probe(
@@ -130,7 +131,8 @@ FAMILY_PROBES: dict[str, Probe] = {
     ),
     "reasoning_other_language": Probe(
         reasoning_other_language,
-        "the honest solution reasoned in the other language (recipes that check the problem's language); language rewards should mind",
+        "the honest solution reasoned in the other language (recipes that check the problem's language); "
+        "language rewards should mind",
     ),
     "reasoning_chinese": Probe(
         reasoning_chinese, "the honest solution reasoned in Chinese (recipes that check the problem's language)"

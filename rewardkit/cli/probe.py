@@ -50,7 +50,13 @@ def render_report(report: ProbeReport, console: Any, show: bool = False) -> None
         total = "—" if result.total is None else f"{result.total:.2f}"
         if result is report.honest:
             table.add_row(
-                f"[bold]{result.name}[/bold]", *cells, f"[bold]{total}[/bold]", "", "", f"{result.problems}", "reference",
+                f"[bold]{result.name}[/bold]",
+                *cells,
+                f"[bold]{total}[/bold]",
+                "",
+                "",
+                f"{result.problems}",
+                "reference",
                 end_section=True,
             )
             continue
@@ -117,8 +123,16 @@ def _console(report: ProbeReport) -> Any:
     "--per-kind",
     type=click.IntRange(min=1, max=1000),
     default=20,
-    show_default=True,
-    help="Problems per answer kind and language in the sample.",
+    metavar="N",
+    help="Problems per answer kind and language in the sample (default 20).",
+)
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    metavar="KIND",
+    type=click.Choice(["integer", "decimal", "fraction", "symbolic", "interval", "choice"]),
+    help="Probe only problems of this answer kind: integer, decimal, fraction, symbolic, interval, choice (repeatable).",
 )
 @click.option(
     "--step",
@@ -135,6 +149,7 @@ def probe_command(
     only: tuple[str, ...],
     show: bool,
     per_kind: int,
+    kinds: tuple[str, ...],
     step: int | None,
     overrides: tuple[str, ...],
 ) -> None:
@@ -152,7 +167,7 @@ def probe_command(
         click.echo(str(exc), err=True)
         raise SystemExit(2) from None
     try:
-        report = run_probes(recipe, margin=margin, only=only, step=step, per_kind=per_kind)
+        report = run_probes(recipe, margin=margin, only=only, step=step, per_kind=per_kind, kinds=kinds)
     except UnknownNameError as exc:
         raise click.BadParameter(exc.describe(), param_hint="--only") from None
     if as_json:

@@ -21,7 +21,6 @@ Example:
 
 from rewardkit.probe.context import Probe, ProbeContext, ProbeKind, as_probe, context_from_recipe, recipe_params
 from rewardkit.probe.problems import KINDS, PROBLEMS, Problem, builtin_problems
-from rewardkit.probe.sample import ProblemSample, recipe_problems
 from rewardkit.probe.run import (
     DEFAULT_RELATIVE_MARGIN,
     GAIN_TOLERANCE,
@@ -31,6 +30,7 @@ from rewardkit.probe.run import (
     parse_margin,
     run_probes,
 )
+from rewardkit.probe.sample import ProblemSample, recipe_problems
 
 __all__ = [
     "DEFAULT_RELATIVE_MARGIN",
@@ -44,8 +44,8 @@ __all__ = [
     "ProbeResult",
     "Problem",
     "ProblemSample",
-    "builtin_problems",
     "as_probe",
+    "builtin_problems",
     "context_from_recipe",
     "final_step",
     "parse_margin",

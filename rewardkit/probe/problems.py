@@ -125,7 +125,14 @@ PROBLEMS: dict[str, Problem] = {
                     "Bước 3: Ta có 12 + 30 = 42, nên Tom có tất cả 42 quả táo.",
                 ),
             ),
-            ("zh", ("第一步：汤姆原来有12个苹果。", "第二步：又买了30个，所以计算12 + 30。", "第三步：12 + 30 = 42，所以汤姆现在有42个苹果。")),
+            (
+                "zh",
+                (
+                    "第一步：汤姆原来有12个苹果。",
+                    "第二步：又买了30个，所以计算12 + 30。",
+                    "第三步：12 + 30 = 42，所以汤姆现在有42个苹果。",
+                ),
+            ),
         ),
     ),
     "vi": Problem(
@@ -157,7 +164,14 @@ PROBLEMS: dict[str, Problem] = {
                     "Step 3: 12 + 30 = 42, so Lan has 42 apples in all.",
                 ),
             ),
-            ("zh", ("第一步：兰原来有12个苹果。", "第二步：妈妈又给了她30个，所以计算12 + 30。", "第三步：12 + 30 = 42，所以兰一共有42个苹果。")),
+            (
+                "zh",
+                (
+                    "第一步：兰原来有12个苹果。",
+                    "第二步：妈妈又给了她30个，所以计算12 + 30。",
+                    "第三步：12 + 30 = 42，所以兰一共有42个苹果。",
+                ),
+            ),
         ),
     ),
 }
@@ -253,11 +267,21 @@ def _integer(rng: random.Random) -> _Draft:
         def steps(lang: str, r: int) -> tuple[str, ...]:
             a_, b_, r_ = number(a, lang), number(b, lang), number(r, lang)
             return {
-                "en": (f"Step 1: The library starts with {a_} books.", f"Step 2: It buys {b_} more, so we add {a_} + {b_}.",
-                       f"Step 3: {a_} + {b_} = {r_}, so it has {r_} books now."),
-                "vi": (f"Bước 1: Lúc đầu thư viện có {a_} quyển sách.", f"Bước 2: Thư viện mua thêm {b_} quyển, nên ta làm phép cộng {a_} + {b_}.",
-                       f"Bước 3: Ta có {a_} + {b_} = {r_}, nên thư viện có tất cả {r_} quyển sách."),
-                "zh": (f"第一步：图书馆原来有{a_}本书。", f"第二步：又买了{b_}本，所以计算{a_} + {b_}。", f"第三步：{a_} + {b_} = {r_}，所以现在有{r_}本书。"),
+                "en": (
+                    f"Step 1: The library starts with {a_} books.",
+                    f"Step 2: It buys {b_} more, so we add {a_} + {b_}.",
+                    f"Step 3: {a_} + {b_} = {r_}, so it has {r_} books now.",
+                ),
+                "vi": (
+                    f"Bước 1: Lúc đầu thư viện có {a_} quyển sách.",
+                    f"Bước 2: Thư viện mua thêm {b_} quyển, nên ta làm phép cộng {a_} + {b_}.",
+                    f"Bước 3: Ta có {a_} + {b_} = {r_}, nên thư viện có tất cả {r_} quyển sách.",
+                ),
+                "zh": (
+                    f"第一步：图书馆原来有{a_}本书。",
+                    f"第二步：又买了{b_}本，所以计算{a_} + {b_}。",
+                    f"第三步：{a_} + {b_} = {r_}，所以现在有{r_}本书。",
+                ),
             }[lang]
     elif template == 1:  # price times quantity, in dong
         p, k = rng.randint(4, 30) * 500, rng.randint(2, 9)
@@ -270,11 +294,21 @@ def _integer(rng: random.Random) -> _Draft:
         def steps(lang: str, r: int) -> tuple[str, ...]:
             p_, r_ = number(p, lang), number(r, lang)
             return {
-                "en": (f"Step 1: One notebook costs {p_} dong.", f"Step 2: Mai buys {k} notebooks, so we multiply {p_} × {k}.",
-                       f"Step 3: {p_} × {k} = {r_}, so she pays {r_} dong."),
-                "vi": (f"Bước 1: Mỗi quyển vở giá {p_} đồng.", f"Bước 2: Mai mua {k} quyển, nên ta làm phép nhân {p_} × {k}.",
-                       f"Bước 3: Ta có {p_} × {k} = {r_}, nên Mai phải trả {r_} đồng."),
-                "zh": (f"第一步：每本笔记本{p_}越南盾。", f"第二步：买了{k}本，所以计算{p_} × {k}。", f"第三步：{p_} × {k} = {r_}，所以要付{r_}越南盾。"),
+                "en": (
+                    f"Step 1: One notebook costs {p_} dong.",
+                    f"Step 2: Mai buys {k} notebooks, so we multiply {p_} × {k}.",
+                    f"Step 3: {p_} × {k} = {r_}, so she pays {r_} dong.",
+                ),
+                "vi": (
+                    f"Bước 1: Mỗi quyển vở giá {p_} đồng.",
+                    f"Bước 2: Mai mua {k} quyển, nên ta làm phép nhân {p_} × {k}.",
+                    f"Bước 3: Ta có {p_} × {k} = {r_}, nên Mai phải trả {r_} đồng.",
+                ),
+                "zh": (
+                    f"第一步：每本笔记本{p_}越南盾。",
+                    f"第二步：买了{k}本，所以计算{p_} × {k}。",
+                    f"第三步：{p_} × {k} = {r_}，所以要付{r_}越南盾。",
+                ),
             }[lang]
     else:  # subtraction
         a = rng.randint(40, 300)
@@ -288,11 +322,21 @@ def _integer(rng: random.Random) -> _Draft:
         def steps(lang: str, r: int) -> tuple[str, ...]:
             op = "-" if r == c else "+"
             return {
-                "en": (f"Step 1: The farm had {a} chickens.", f"Step 2: It sold {b} of them, so we compute {a} {op} {b}.",
-                       f"Step 3: {a} {op} {b} = {r}, so {r} chickens are left."),
-                "vi": (f"Bước 1: Lúc đầu trang trại có {a} con gà.", f"Bước 2: Trang trại bán {b} con, nên ta tính {a} {op} {b}.",
-                       f"Bước 3: Ta có {a} {op} {b} = {r}, nên trang trại còn lại {r} con gà."),
-                "zh": (f"第一步：农场原来有{a}只鸡。", f"第二步：卖了{b}只，所以计算{a} {op} {b}。", f"第三步：{a} {op} {b} = {r}，所以还剩{r}只鸡。"),
+                "en": (
+                    f"Step 1: The farm had {a} chickens.",
+                    f"Step 2: It sold {b} of them, so we compute {a} {op} {b}.",
+                    f"Step 3: {a} {op} {b} = {r}, so {r} chickens are left.",
+                ),
+                "vi": (
+                    f"Bước 1: Lúc đầu trang trại có {a} con gà.",
+                    f"Bước 2: Trang trại bán {b} con, nên ta tính {a} {op} {b}.",
+                    f"Bước 3: Ta có {a} {op} {b} = {r}, nên trang trại còn lại {r} con gà.",
+                ),
+                "zh": (
+                    f"第一步：农场原来有{a}只鸡。",
+                    f"第二步：卖了{b}只，所以计算{a} {op} {b}。",
+                    f"第三步：{a} {op} {b} = {r}，所以还剩{r}只鸡。",
+                ),
             }[lang]
 
     near = c - 1
@@ -328,11 +372,21 @@ def _decimal(rng: random.Random) -> _Draft:
             t_, r_ = number(total, lang), number(r, lang)
             div = ":" if lang == "vi" else "/"
             return {
-                "en": (f"Step 1: The rope is {t_} m long.", f"Step 2: It is cut into {n} equal pieces, so we divide {t_} {div} {n}.",
-                       f"Step 3: {t_} {div} {n} = {r_}, so each piece is {r_} m long."),
-                "vi": (f"Bước 1: Sợi dây dài {t_} m.", f"Bước 2: Dây được cắt thành {n} đoạn bằng nhau, nên ta làm phép chia {t_} {div} {n}.",
-                       f"Bước 3: Ta có {t_} {div} {n} = {r_}, nên mỗi đoạn dài {r_} m."),
-                "zh": (f"第一步：绳子长{t_}米。", f"第二步：平均剪成{n}段，所以计算{t_} / {n}。", f"第三步：{t_} / {n} = {r_}，所以每段长{r_}米。"),
+                "en": (
+                    f"Step 1: The rope is {t_} m long.",
+                    f"Step 2: It is cut into {n} equal pieces, so we divide {t_} {div} {n}.",
+                    f"Step 3: {t_} {div} {n} = {r_}, so each piece is {r_} m long.",
+                ),
+                "vi": (
+                    f"Bước 1: Sợi dây dài {t_} m.",
+                    f"Bước 2: Dây được cắt thành {n} đoạn bằng nhau, nên ta làm phép chia {t_} {div} {n}.",
+                    f"Bước 3: Ta có {t_} {div} {n} = {r_}, nên mỗi đoạn dài {r_} m.",
+                ),
+                "zh": (
+                    f"第一步：绳子长{t_}米。",
+                    f"第二步：平均剪成{n}段，所以计算{t_} / {n}。",
+                    f"第三步：{t_} / {n} = {r_}，所以每段长{r_}米。",
+                ),
             }[lang]
     else:
         q = {
@@ -344,11 +398,21 @@ def _decimal(rng: random.Random) -> _Draft:
             t_, r_ = number(total, lang), number(r, lang)
             mul = "×"
             return {
-                "en": (f"Step 1: One bottle holds {t_} litres.", f"Step 2: There are {n} bottles, so we multiply {t_} {mul} {n}.",
-                       f"Step 3: {t_} {mul} {n} = {r_}, so they hold {r_} litres."),
-                "vi": (f"Bước 1: Mỗi chai chứa {t_} lít nước.", f"Bước 2: Có {n} chai, nên ta làm phép nhân {t_} {mul} {n}.",
-                       f"Bước 3: Ta có {t_} {mul} {n} = {r_}, nên {n} chai chứa {r_} lít nước."),
-                "zh": (f"第一步：每瓶装{t_}升水。", f"第二步：有{n}瓶，所以计算{t_} {mul} {n}。", f"第三步：{t_} {mul} {n} = {r_}，所以一共{r_}升水。"),
+                "en": (
+                    f"Step 1: One bottle holds {t_} litres.",
+                    f"Step 2: There are {n} bottles, so we multiply {t_} {mul} {n}.",
+                    f"Step 3: {t_} {mul} {n} = {r_}, so they hold {r_} litres.",
+                ),
+                "vi": (
+                    f"Bước 1: Mỗi chai chứa {t_} lít nước.",
+                    f"Bước 2: Có {n} chai, nên ta làm phép nhân {t_} {mul} {n}.",
+                    f"Bước 3: Ta có {t_} {mul} {n} = {r_}, nên {n} chai chứa {r_} lít nước.",
+                ),
+                "zh": (
+                    f"第一步：每瓶装{t_}升水。",
+                    f"第二步：有{n}瓶，所以计算{t_} {mul} {n}。",
+                    f"第三步：{t_} {mul} {n} = {r_}，所以一共{r_}升水。",
+                ),
             }[lang]
 
     return _Draft(
@@ -372,7 +436,8 @@ def _fraction(rng: random.Random) -> _Draft:
     common = b * d // gcd(b, d)
     a2, c2 = a * common // b, c * common // d
     q = {
-        "en": f"Anna eats {a}/{b} of a cake and Ben eats {c}/{d} of the same cake. What fraction of the cake do they eat together?",
+        "en": f"Anna eats {a}/{b} of a cake and Ben eats {c}/{d} of the same cake. "
+        "What fraction of the cake do they eat together?",
         "vi": f"An ăn {a}/{b} cái bánh, Bình ăn {c}/{d} cái bánh đó. Hỏi cả hai bạn đã ăn bao nhiêu phần cái bánh?",
     }
 
@@ -435,12 +500,21 @@ def _symbolic(rng: random.Random) -> _Draft:
 
         def steps(lang: str, r: str) -> tuple[str, ...]:
             return {
-                "en": (f"Step 1: A monic quadratic with roots {a} and {b} is {expr}.",
-                       f"Step 2: The sum of the roots is {a + b} and their product is {a * b}.", f"Step 3: So the polynomial is {r}."),
-                "vi": (f"Bước 1: Đa thức bậc hai có hệ số cao nhất bằng 1 và hai nghiệm {a}, {b} là {expr}.",
-                       f"Bước 2: Tổng hai nghiệm bằng {a + b}, tích hai nghiệm bằng {a * b}.", f"Bước 3: Ta được đa thức {r}."),
-                "zh": (f"第一步：首项系数为1、根为{a}和{b}的二次多项式是{expr}。", f"第二步：两根之和为{a + b}，两根之积为{a * b}。",
-                       f"第三步：所以多项式是{r}。"),
+                "en": (
+                    f"Step 1: A monic quadratic with roots {a} and {b} is {expr}.",
+                    f"Step 2: The sum of the roots is {a + b} and their product is {a * b}.",
+                    f"Step 3: So the polynomial is {r}.",
+                ),
+                "vi": (
+                    f"Bước 1: Đa thức bậc hai có hệ số cao nhất bằng 1 và hai nghiệm {a}, {b} là {expr}.",
+                    f"Bước 2: Tổng hai nghiệm bằng {a + b}, tích hai nghiệm bằng {a * b}.",
+                    f"Bước 3: Ta được đa thức {r}.",
+                ),
+                "zh": (
+                    f"第一步：首项系数为1、根为{a}和{b}的二次多项式是{expr}。",
+                    f"第二步：两根之和为{a + b}，两根之积为{a * b}。",
+                    f"第三步：所以多项式是{r}。",
+                ),
             }[lang]
     else:  # the derivative of a cubic
         a, b, c = rng.randint(1, 5), rng.choice([i for i in range(-6, 7) if i]), rng.randint(-9, 9)
@@ -452,9 +526,16 @@ def _symbolic(rng: random.Random) -> _Draft:
 
         def steps(lang: str, r: str) -> tuple[str, ...]:
             return {
-                "en": (f"Step 1: f(x) = {f}.", "Step 2: The derivative of x^n is n x^(n-1), term by term.", f"Step 3: So f'(x) = {r}."),
-                "vi": (f"Bước 1: Hàm số f(x) = {f}.", "Bước 2: Đạo hàm của x^n bằng n x^(n-1), lấy đạo hàm từng hạng tử.",
-                       f"Bước 3: Ta được f'(x) = {r}."),
+                "en": (
+                    f"Step 1: f(x) = {f}.",
+                    "Step 2: The derivative of x^n is n x^(n-1), term by term.",
+                    f"Step 3: So f'(x) = {r}.",
+                ),
+                "vi": (
+                    f"Bước 1: Hàm số f(x) = {f}.",
+                    "Bước 2: Đạo hàm của x^n bằng n x^(n-1), lấy đạo hàm từng hạng tử.",
+                    f"Bước 3: Ta được f'(x) = {r}.",
+                ),
                 "zh": (f"第一步：f(x) = {f}。", "第二步：x^n的导数是n x^(n-1)，逐项求导。", f"第三步：所以f'(x) = {r}。"),
             }[lang]
 
@@ -483,12 +564,21 @@ def _interval(rng: random.Random) -> _Draft:
         def steps(lang: str, a: int, b: int) -> tuple[str, ...]:
             fa, fb = _poly([(1, 1), (-a, 0)]), _poly([(1, 1), (-b, 0)])
             return {
-                "en": (f"Step 1: We need two numbers with sum {a + b} and product {a * b}: {a} and {b}.",
-                       f"Step 2: So {eq} means ({fa})({fb}) = 0.", f"Step 3: A product is zero when a factor is: x = {a} or x = {b}."),
-                "vi": (f"Bước 1: Ta tìm hai số có tổng bằng {a + b} và tích bằng {a * b}: {a} và {b}.",
-                       f"Bước 2: Phương trình tương đương với ({fa})({fb}) = 0.", f"Bước 3: Tích bằng 0 khi một thừa số bằng 0: x = {a} hoặc x = {b}."),
-                "zh": (f"第一步：找两个数，和为{a + b}，积为{a * b}：{a}和{b}。", f"第二步：所以方程化为({fa})({fb}) = 0。",
-                       f"第三步：乘积为零时某个因式为零：x = {a}或x = {b}。"),
+                "en": (
+                    f"Step 1: We need two numbers with sum {a + b} and product {a * b}: {a} and {b}.",
+                    f"Step 2: So {eq} means ({fa})({fb}) = 0.",
+                    f"Step 3: A product is zero when a factor is: x = {a} or x = {b}.",
+                ),
+                "vi": (
+                    f"Bước 1: Ta tìm hai số có tổng bằng {a + b} và tích bằng {a * b}: {a} và {b}.",
+                    f"Bước 2: Phương trình tương đương với ({fa})({fb}) = 0.",
+                    f"Bước 3: Tích bằng 0 khi một thừa số bằng 0: x = {a} hoặc x = {b}.",
+                ),
+                "zh": (
+                    f"第一步：找两个数，和为{a + b}，积为{a * b}：{a}和{b}。",
+                    f"第二步：所以方程化为({fa})({fb}) = 0。",
+                    f"第三步：乘积为零时某个因式为零：x = {a}或x = {b}。",
+                ),
             }[lang]
 
         gold = f"{r1}, {r2}"
@@ -514,12 +604,21 @@ def _interval(rng: random.Random) -> _Draft:
             r = interval(lang, low, open_)
             rl = ">" if open_ else "\\ge"
             return {
-                "en": (f"Step 1: Move {b} to the right side: {a}x {rl} {c - b}.", f"Step 2: Divide by {a} > 0, keeping the sign: x {rl} {low}.",
-                       f"Step 3: The solution set is {r}."),
-                "vi": (f"Bước 1: Chuyển vế: {a}x {rl} {c - b}.", f"Bước 2: Chia hai vế cho {a} > 0, giữ nguyên chiều: x {rl} {low}.",
-                       f"Bước 3: Tập nghiệm của bất phương trình là {r}."),
-                "zh": (f"第一步：移项：{a}x {rl if rl == '>' else rel_zh} {c - b}。", f"第二步：两边除以{a}，不等号方向不变：x {rl if rl == '>' else rel_zh} {low}。",
-                       f"第三步：解集是{r}。"),
+                "en": (
+                    f"Step 1: Move {b} to the right side: {a}x {rl} {c - b}.",
+                    f"Step 2: Divide by {a} > 0, keeping the sign: x {rl} {low}.",
+                    f"Step 3: The solution set is {r}.",
+                ),
+                "vi": (
+                    f"Bước 1: Chuyển vế: {a}x {rl} {c - b}.",
+                    f"Bước 2: Chia hai vế cho {a} > 0, giữ nguyên chiều: x {rl} {low}.",
+                    f"Bước 3: Tập nghiệm của bất phương trình là {r}.",
+                ),
+                "zh": (
+                    f"第一步：移项：{a}x {rl if rl == '>' else rel_zh} {c - b}。",
+                    f"第二步：两边除以{a}，不等号方向不变：x {rl if rl == '>' else rel_zh} {low}。",
+                    f"第三步：解集是{r}。",
+                ),
             }[lang]
 
         gold = f"{'(' if strict else '['}{k}, \\infty)"
@@ -550,7 +649,11 @@ def _choice(rng: random.Random) -> _Draft:
     def steps(lang: str, v: int, letter: str) -> tuple[str, ...]:
         return {
             "en": (f"Step 1: We compute {a} × {b}.", f"Step 2: {a} × {b} = {v}.", f"Step 3: {v} is option {letter}."),
-            "vi": (f"Bước 1: Ta tính {a} × {b}.", f"Bước 2: Ta có {a} × {b} = {v}.", f"Bước 3: Số {v} ứng với phương án {letter}."),
+            "vi": (
+                f"Bước 1: Ta tính {a} × {b}.",
+                f"Bước 2: Ta có {a} × {b} = {v}.",
+                f"Bước 3: Số {v} ứng với phương án {letter}.",
+            ),
             "zh": (f"第一步：计算{a} × {b}。", f"第二步：{a} × {b} = {v}。", f"第三步：{v}是选项{letter}。"),
         }[lang]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from rewardkit.probe.context import ProbeContext, as_probe, context_from_recipe
-from rewardkit.probe.problems import DEFAULT_PER_KIND, Problem
+from rewardkit.probe.problems import DEFAULT_PER_KIND, KINDS, Problem
 from rewardkit.probe.sample import ProblemSample, recipe_problems
 from rewardkit.registry import Registry
 
@@ -127,7 +127,10 @@ class ProbeReport:
         applicable = [p for p in self.probes if p.applicable]
         n = len(self.sample.problems) if self.sample else 1
         if not self.reaching and not self.problems:
-            return f"no hack pays: all {len(applicable)} applicable probes score clearly below the honest completion on every one of {n} problems"
+            return (
+                f"no hack pays: all {len(applicable)} applicable probes score clearly below the honest completion "
+                f"on every one of {n} problems"
+            )
         names = ", ".join(f"{p.name} ({p.share:.0%})" for p in self.reaching)
         text = f"{len(self.reaching)} of {len(applicable)} probes tie or beat the honest completion on some of {n} problems"
         text += f": {names}" if names else ""
@@ -193,6 +196,7 @@ def run_probes(
     step: int | None = None,
     problems: Sequence[Problem] | None = None,
     per_kind: int = DEFAULT_PER_KIND,
+    kinds: Sequence[str] = (),
     batch_size: int = 2048,
 ) -> ProbeReport:
     """Score the honest reference and every applicable probe over a sample of problems; flag the hacks that pay.
@@ -206,6 +210,8 @@ def run_probes(
         step: Training step whose scheduled weights apply; default: where every schedule has ended.
         problems: Probe on these problems (default: :func:`~rewardkit.probe.sample.recipe_problems`).
         per_kind: Problems per answer kind and language in the default sample.
+        kinds: Probe only problems of these answer kinds (``integer``, ``choice``...), e.g. for a judge
+            that grades numbers only; default: every kind.
         batch_size: Completions scored per call of the compiled recipe.
 
     Returns:
@@ -224,6 +230,11 @@ def run_probes(
         sample = ProblemSample([problem], "given")
     else:
         sample = recipe_problems(recipe, ctx.languages, per_kind)
+    if kinds:
+        unknown_kinds = sorted(set(kinds) - set(KINDS))
+        if unknown_kinds:
+            raise ValueError(f"unknown answer kind {unknown_kinds[0]!r}; choose from {', '.join(KINDS)}")
+        sample.problems = [p for p in sample.problems if p.kind in kinds]
     contexts = [ctx.with_problem(p) for p in sample.problems]
     specs = registry.probes
     unknown = [name for name in only if name not in specs]
@@ -389,7 +400,8 @@ def _judge(
         result.flagged = True
         result.reason = (
             f"reaches the honest score (within the margin) on {result.reached} of {result.problems} problems "
-            f"({result.share:.0%}; {kinds}); closest {result.closest:+.2f}, mean total {result.total:.2f} vs honest"
+            f"({result.share:.0%}; {kinds}); closest {result.closest:+.2f}; mean {result.total:.2f} vs the honest "
+            f"{sum(honest[i] for i, _ in entries) / len(entries):.2f}"
         )
 
 

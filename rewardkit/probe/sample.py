@@ -51,9 +51,7 @@ class ProblemSample:
         return out
 
 
-def recipe_problems(
-    recipe: Recipe, languages: tuple[str, ...], per_kind: int = DEFAULT_PER_KIND, seed: int = 0
-) -> ProblemSample:
+def recipe_problems(recipe: Recipe, languages: tuple[str, ...], per_kind: int = DEFAULT_PER_KIND, seed: int = 0) -> ProblemSample:
     """``per_kind`` problems of every kind in each of ``languages``: the recipe's dataset first, built-ins for the rest."""
     builtin = builtin_problems(languages, per_kind, seed=seed)
     train = getattr(recipe, "train", None)
@@ -202,14 +200,18 @@ def problem_from_row(question: str, gold: str, reference: str, language: str) ->
     if kind == "choice":
         letter = _LETTER.match(text).group(1)  # type: ignore[union-attr]
         gold_value = letter
-        stated, wrong, near = letter, "ABCD"[("ABCD".index(letter) + 1) % 4] if letter in "ABCD" else "A", "ABCD"[
-            ("ABCD".index(letter) - 1) % 4
-        ] if letter in "ABCD" else "B"
+        stated, wrong, near = (
+            letter,
+            "ABCD"[("ABCD".index(letter) + 1) % 4] if letter in "ABCD" else "A",
+            "ABCD"[("ABCD".index(letter) - 1) % 4] if letter in "ABCD" else "B",
+        )
     elif kind == "fraction":
         f = Fraction(text)
         gold_value = text
-        stated, wrong, near = f"\\frac{{{f.numerator}}}{{{f.denominator}}}", f"\\frac{{{f.numerator + 1}}}{{{f.denominator + 1}}}", (
-            f"\\frac{{{f.numerator + 1}}}{{{f.denominator}}}"
+        stated, wrong, near = (
+            f"\\frac{{{f.numerator}}}{{{f.denominator}}}",
+            f"\\frac{{{f.numerator + 1}}}{{{f.denominator + 1}}}",
+            (f"\\frac{{{f.numerator + 1}}}{{{f.denominator}}}"),
         )
     else:
         try:
