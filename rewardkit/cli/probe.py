@@ -40,7 +40,6 @@ def render_report(report: ProbeReport, console: Any, show: bool = False) -> None
     table.add_column("vs honest\nclosest", justify="right", no_wrap=True)
     table.add_column("reaches\nhonest", justify="right", no_wrap=True)
     table.add_column("verdict")
-    honest_total = report.honest.total
     for result in [report.honest, *report.probes]:
         cells = [_cell(result.rewards.get(i), result.outcomes.get(i, "skip")) for i in shown]
         if not result.applicable:
