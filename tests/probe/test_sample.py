@@ -9,7 +9,6 @@ from click.testing import CliRunner
 from rewardkit.cli.app import cli
 from rewardkit.probe import KINDS, builtin_problems, context_from_recipe, recipe_problems, run_probes
 from rewardkit.recipe import load_recipe
-from rewardkit.reward import Sample
 from rewardkit.score import score_samples
 
 
