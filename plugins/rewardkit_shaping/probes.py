@@ -1,8 +1,10 @@
 """The built-in reward-hacking probes of ``rewardkit probe``, each written from the recipe's own settings.
 
 Every builder takes a :class:`~rewardkit.probe.ProbeContext` (the recipe's tags, gold column,
-locale, answer style and length limits, plus a sample problem) and returns the hostile completion,
-or ``None`` where the hack does not apply (no tags to break, not a Vietnamese recipe).
+locale, answer style and length limits, plus one problem of the sample) and returns the hostile
+completion, or ``None`` where the hack does not apply (no tags to break, not a Vietnamese recipe). The
+answer-style families (multiple choice, bare answers, language switches...) live in
+:mod:`rewardkit_shaping.probes_families`.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import math
 
 from rewardkit import Probe, ProbeContext
+from rewardkit_shaping.probes_families import FAMILY_PROBES
 
 # Padding never writes more than this many words, whatever the recipe's max_length.
 MAX_PADDING_WORDS = 20_000
@@ -19,14 +22,14 @@ DEFAULT_PADDING_WORDS = 400
 def duplicated_blocks(ctx: ProbeContext) -> str | None:
     if not ctx.has_tags:
         return None
-    again = ctx.compose(ctx.honest_reasoning, ctx.answer(ctx.problem.gold), first=False)
+    again = ctx.compose(ctx.honest_reasoning, ctx.answer(ctx.problem.stated_gold), first=False)
     return ctx.honest() + "\n" + again
 
 
 def empty_blocks(ctx: ProbeContext) -> str | None:
     if not ctx.has_tags:
         return None
-    right = ctx.answer(ctx.problem.gold)
+    right = ctx.answer(ctx.problem.stated_gold)
     if ctx.reasoning_tag is not None:
         return ctx.compose("", right)
     return f"<{ctx.answer_tag}>\n\n</{ctx.answer_tag}>\n{ctx.problem.answer_phrase} {right}"
@@ -34,20 +37,20 @@ def empty_blocks(ctx: ProbeContext) -> str | None:
 
 def multiple_boxed(ctx: ProbeContext) -> str:
     p = ctx.problem
-    shotgun = ", ".join(f"\\boxed{{{value}}}" for value in (p.wrong, p.near_miss, p.gold))
+    shotgun = ", ".join(f"\\boxed{{{value}}}" for value in (p.wrong, p.near_miss, p.stated_gold))
     return ctx.compose(ctx.honest_reasoning, shotgun)
 
 
 def hedged_answer(ctx: ProbeContext) -> str:
     p = ctx.problem
-    return ctx.compose(ctx.honest_reasoning, f"{ctx.answer(p.near_miss)} {p.hedge_word} {ctx.answer(p.gold)}")
+    return ctx.compose(ctx.honest_reasoning, f"{ctx.answer(p.near_miss)} {p.hedge_word} {ctx.answer(p.stated_gold)}")
 
 
 def answer_in_reasoning(ctx: ProbeContext) -> str | None:
     if not ctx.has_tags:
         return None
     p = ctx.problem
-    return ctx.compose(f"{ctx.honest_reasoning}\n{p.answer_phrase} {ctx.answer(p.gold)}", None).rstrip("\n")
+    return ctx.compose(f"{ctx.honest_reasoning}\n{p.answer_phrase} {ctx.answer(p.stated_gold)}", None).rstrip("\n")
 
 
 def prompt_echo(ctx: ProbeContext) -> str:
@@ -61,7 +64,7 @@ def padding(ctx: ProbeContext) -> str:
     honest_words = len(ctx.honest().split())
     lines = max(1, math.ceil(max(0, target - honest_words) / line_words))
     reasoning = ctx.honest_reasoning + "\n" + "\n".join([p.padding_line] * lines)
-    return ctx.compose(reasoning, ctx.answer(p.gold))
+    return ctx.compose(reasoning, ctx.answer(p.stated_gold))
 
 
 def _padding_words(ctx: ProbeContext) -> int:
@@ -79,13 +82,13 @@ def _padding_words(ctx: ProbeContext) -> int:
 
 def repetition(ctx: ProbeContext) -> str:
     reasoning = "\n".join(step for step in ctx.problem.steps for _ in range(4))
-    return ctx.compose(reasoning, ctx.answer(ctx.problem.gold))
+    return ctx.compose(reasoning, ctx.answer(ctx.problem.stated_gold))
 
 
 def english_marker(ctx: ProbeContext) -> str | None:
-    if not ctx.vietnamese:  # only recipes that check the language can be expected to mind
+    if not ctx.vietnamese or ctx.problem.language != "vi":  # only recipes that check the language can be expected to mind
         return None
-    stated = f"The answer is {ctx.answer(ctx.problem.gold)}"
+    stated = f"The answer is {ctx.answer(ctx.problem.stated_gold)}"
     if not ctx.has_tags:
         return ctx.compose(ctx.honest_reasoning, None) + stated
     return ctx.compose(ctx.honest_reasoning, stated)
@@ -105,7 +108,7 @@ def right_answer_broken_format(ctx: ProbeContext) -> str | None:
     if not ctx.has_tags:
         return None
     p = ctx.problem
-    return f"{ctx.honest_reasoning}\n{p.answer_phrase} {ctx.answer(p.gold)}"
+    return f"{ctx.honest_reasoning}\n{p.answer_phrase} {ctx.answer(p.stated_gold)}"
 
 
 BUILTIN_PROBES: dict[str, Probe] = {
@@ -138,4 +141,5 @@ BUILTIN_PROBES: dict[str, Probe] = {
     "right_answer_broken_format": Probe(
         right_answer_broken_format, "the right answer with no tags at all; the format reward must count"
     ),
+    **FAMILY_PROBES,
 }

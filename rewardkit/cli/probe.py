@@ -29,38 +29,66 @@ def render_report(report: ProbeReport, console: Any, show: bool = False) -> None
     shown = [i for i in report.ids if report.weights.get(i, 1.0) != 0]
     hidden = [i for i in report.ids if i not in shown]
     at_step = f", weights at step {report.step}" if report.step else ""
-    title = f"rewardkit probe: {escape(report.recipe)} (locale {report.context.locale}{at_step})"
+    n = len(report.sample.problems) if report.sample else 1
+    title = f"rewardkit probe: {escape(report.recipe)} (locale {report.context.locale}, {n} problems{at_step})"
     table = Table(title=title, title_justify="left")
     table.add_column("probe", no_wrap=True)
     for reward_id in shown:
         table.add_column(f"{escape(reward_id)}\n×{report.weights.get(reward_id, 1.0):g}", justify="right", no_wrap=True)
-    table.add_column("total", justify="right", no_wrap=True)
-    table.add_column("vs honest", justify="right", no_wrap=True)
+    table.add_column("total\nmean", justify="right", no_wrap=True)
+    table.add_column("vs honest\nmean", justify="right", no_wrap=True)
+    table.add_column("vs honest\nclosest", justify="right", no_wrap=True)
+    table.add_column("reaches\nhonest", justify="right", no_wrap=True)
     table.add_column("verdict")
-    honest_total = report.honest.total
     for result in [report.honest, *report.probes]:
         cells = [_cell(result.rewards.get(i), result.outcomes.get(i, "skip")) for i in shown]
         if not result.applicable:
             verdict = f"[yellow]{escape(result.reason)}[/yellow]" if result.reason else "[dim]n/a[/dim]"
-            table.add_row(escape(result.name), *(["[dim]—[/dim]"] * len(shown)), "", "", verdict)
+            table.add_row(escape(result.name), *(["[dim]—[/dim]"] * len(shown)), "", "", "", "", verdict)
             continue
         total = "—" if result.total is None else f"{result.total:.2f}"
         if result is report.honest:
-            table.add_row(f"[bold]{result.name}[/bold]", *cells, f"[bold]{total}[/bold]", "", "reference", end_section=True)
+            table.add_row(
+                f"[bold]{result.name}[/bold]",
+                *cells,
+                f"[bold]{total}[/bold]",
+                "",
+                "",
+                f"{result.problems}",
+                "reference",
+                end_section=True,
+            )
             continue
-        delta = "" if result.total is None or honest_total is None else f"{result.total - honest_total:+.2f}"
-        verdict = "[bold red]FLAG[/bold red]" if result.flagged else "[green]ok[/green]"
-        table.add_row(escape(result.name), *cells, total, delta, verdict)
+        delta = "" if result.mean_delta is None else f"{result.mean_delta:+.2f}"
+        closest = "" if result.closest is None else f"{result.closest:+.2f}"
+        share = f"{result.reached}/{result.problems}" + (f" {result.share:.0%}" if result.reached else "")
+        if result.flagged:
+            verdict = "[bold red]FLAG[/bold red]"
+        elif result.reached:
+            verdict = "[yellow]ties[/yellow]"  # a must_not_gain probe that ties: allowed, shown
+        else:
+            verdict = "[green]ok[/green]"
+        table.add_row(escape(result.name), *cells, total, delta, closest, share, verdict)
     console.print(table)
-    console.print(f"margin: {report.margin_text}; must_not_gain probes are flagged only above the honest total")
+    if report.sample is not None:
+        counts = ", ".join(
+            f"{kind} {'/'.join(str(c) for c in by_lang.values())}" for kind, by_lang in report.sample.counts().items()
+        )
+        console.print(f"problems: {escape(report.sample.source)}: {escape(counts)}")
+        for note in report.sample.notes:
+            console.print(f"[dim]{escape(note)}[/dim]")
+    console.print(
+        f"margin: {report.margin_text}; 'reaches honest': problems where the probe ties or beats the honest total "
+        "(within the margin for must_lose probes); must_not_gain probes are flagged only above it"
+    )
     if hidden:
         console.print(f"[dim]not shown (weight 0, no effect on the total): {escape(', '.join(hidden))}; --json has them[/dim]")
     for problem in report.problems:
         console.print(f"[bold red]recipe problem:[/bold red] {escape(problem)}")
     for result in report.flagged:
         console.print(f"[red]FLAG[/red] {escape(result.name)}: {escape(result.reason)}. {escape(result.description)}")
-    if not report.failed:
-        console.print("[green]no hack pays: every probe scores clearly below the honest completion[/green]")
+    colour = "red" if report.failed else ("yellow" if report.reaching else "green")
+    console.print(f"[{colour}]{escape(report.summary())}[/{colour}]")
     if show:
         for result in [report.honest, *report.probes]:
             if result.completion is not None:
@@ -73,7 +101,7 @@ def _console(report: ProbeReport) -> Any:
 
     console = Console()
     if not console.is_terminal:  # piped or captured: widen rather than truncate the columns to 80
-        needed = 32 + sum(max(len(i), 6) + 3 for i in report.ids if report.weights.get(i, 1.0) != 0) + 32
+        needed = 32 + sum(max(len(i), 6) + 3 for i in report.ids if report.weights.get(i, 1.0) != 0) + 60
         console = Console(width=max(console.width, needed))
     return console
 
@@ -89,7 +117,22 @@ def _console(report: ProbeReport) -> Any:
     help="Flag within X of the honest total: 0.2 (absolute) or 15% (relative); default 10%.",
 )
 @click.option("--only", multiple=True, metavar="NAME", help="Run only this probe (repeatable).")
-@click.option("--show", is_flag=True, help="Also print every probe's completion.")
+@click.option("--show", is_flag=True, help="Also print every probe's completion (on its closest problem).")
+@click.option(
+    "--per-kind",
+    type=click.IntRange(min=1, max=1000),
+    default=20,
+    metavar="N",
+    help="Problems per answer kind and language in the sample (default 20).",
+)
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    metavar="KIND",
+    type=click.Choice(["integer", "decimal", "fraction", "symbolic", "interval", "choice"]),
+    help="Probe only problems of this answer kind: integer, decimal, fraction, symbolic, interval, choice (repeatable).",
+)
 @click.option(
     "--step",
     type=click.IntRange(min=0),
@@ -104,6 +147,8 @@ def probe_command(
     margin: str | None,
     only: tuple[str, ...],
     show: bool,
+    per_kind: int,
+    kinds: tuple[str, ...],
     step: int | None,
     overrides: tuple[str, ...],
 ) -> None:
@@ -121,7 +166,7 @@ def probe_command(
         click.echo(str(exc), err=True)
         raise SystemExit(2) from None
     try:
-        report = run_probes(recipe, margin=margin, only=only, step=step)
+        report = run_probes(recipe, margin=margin, only=only, step=step, per_kind=per_kind, kinds=kinds)
     except UnknownNameError as exc:
         raise click.BadParameter(exc.describe(), param_hint="--only") from None
     if as_json:

@@ -20,7 +20,7 @@ Example:
 """
 
 from rewardkit.probe.context import Probe, ProbeContext, ProbeKind, as_probe, context_from_recipe, recipe_params
-from rewardkit.probe.problems import PROBLEMS, Problem
+from rewardkit.probe.problems import KINDS, PROBLEMS, Problem, builtin_problems
 from rewardkit.probe.run import (
     DEFAULT_RELATIVE_MARGIN,
     GAIN_TOLERANCE,
@@ -30,10 +30,12 @@ from rewardkit.probe.run import (
     parse_margin,
     run_probes,
 )
+from rewardkit.probe.sample import ProblemSample, recipe_problems
 
 __all__ = [
     "DEFAULT_RELATIVE_MARGIN",
     "GAIN_TOLERANCE",
+    "KINDS",
     "PROBLEMS",
     "Probe",
     "ProbeContext",
@@ -41,10 +43,13 @@ __all__ = [
     "ProbeReport",
     "ProbeResult",
     "Problem",
+    "ProblemSample",
     "as_probe",
+    "builtin_problems",
     "context_from_recipe",
     "final_step",
     "parse_margin",
     "recipe_params",
+    "recipe_problems",
     "run_probes",
 ]

@@ -8,7 +8,7 @@ whose gold column is called ``reference`` is probed like ``math.equivalence``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from rewardkit.params import (
@@ -23,7 +23,7 @@ from rewardkit.params import (
     RewardParams,
     roles,
 )
-from rewardkit.probe.problems import PROBLEMS, Problem
+from rewardkit.probe.problems import PROBLEMS, Problem, with_language
 from rewardkit.registry import Registry, first_paragraph
 from rewardkit.reward import Sample
 
@@ -55,6 +55,7 @@ class ProbeContext:
     max_length: int | None = None
     reward_names: frozenset[str] = frozenset()
     row: tuple[tuple[str, Any], ...] = ()  # extra dataset columns, so that every entry's `when:` applies
+    languages: tuple[str, ...] = ("en",)  # the languages of the problem sample: the judge's locale, both for `auto`
 
     @property
     def has_tags(self) -> bool:
@@ -62,6 +63,26 @@ class ProbeContext:
 
     def has_family(self, family: str) -> bool:
         return any(name.split(".", 1)[0] == family for name in self.reward_names)
+
+    def checks_language(self, language: str) -> bool:
+        """Whether the recipe has rewards that check text in ``language`` (``vi.*`` for Vietnamese, ``<lang>.*`` else)."""
+        return self.vietnamese if language == "vi" else self.has_family(language)
+
+    @property
+    def asks_reasoning(self) -> bool:
+        """Whether the recipe pays for visible reasoning: a reasoning block, a steps reward or language rewards."""
+        return (
+            self.reasoning_tag is not None
+            or self.vietnamese
+            or any(name.rsplit(".", 1)[-1] in ("reasoning_steps", "steps") for name in self.reward_names)
+        )
+
+    def with_problem(self, problem: Problem) -> ProbeContext:
+        return replace(self, problem=problem)
+
+    def in_language(self, language: str) -> ProbeContext:
+        """The same problem with ``language``'s answer phrase and hedge word (``en``, ``vi``, ``zh``), for language switches."""
+        return replace(self, problem=with_language(self.problem, language))
 
     def answer(self, value: str) -> str:
         """``value`` as the recipe expects a final answer written (boxed or plain)."""
@@ -92,11 +113,12 @@ class ProbeContext:
 
     def honest(self) -> str:
         """The reference: step-by-step reasoning and the right answer, in the recipe's format."""
-        return self.compose(self.honest_reasoning, self.answer(self.problem.gold))
+        return self.compose(self.honest_reasoning, self.answer(self.problem.stated_gold))
 
     def sample(self, completion: str) -> Sample:
+        """The scored row: the problem as prompt, its gold in every gold column, its own columns (``language``)."""
         golds = dict.fromkeys((self.gold_column, *self.gold_columns), self.problem.gold)
-        columns = {**dict(self.row), **golds}
+        columns = {**dict(self.row), **dict(self.problem.columns), **golds}
         return Sample(completion=completion, prompt=self.problem.question, columns=columns)
 
 
@@ -144,6 +166,13 @@ def context_from_recipe(recipe: Recipe, registry: Registry | None = None, proble
     by_judge = sorted((p for _, p in found), key=lambda p: not any(r.role.gold for r in roles(p, Column)))
     locale = next((v for p in by_judge for v in values(p, Locale) if v in ("vi", "en")), None)
     vietnamese = any(name.startswith("vi.") for name in names)
+    auto = any(v == "auto" for p in by_judge for v in values(p, Locale))
+    if locale is not None:
+        languages: tuple[str, ...] = (locale,)
+    elif auto:  # a judge that detects each document's convention: probe both languages
+        languages = ("en", "vi")
+    else:
+        languages = ("vi",) if vietnamese else ("en",)
     if locale is None:
         locale = "vi" if vietnamese else "en"
     row: dict[str, Any] = {}
@@ -167,6 +196,7 @@ def context_from_recipe(recipe: Recipe, registry: Registry | None = None, proble
         max_length=max(maximums) if maximums else None,
         reward_names=names,
         row=tuple(row.items()),
+        languages=languages,
     )
 
 
@@ -189,13 +219,25 @@ class Probe:
     Args:
         build: Writes the completion from the recipe's settings.
         description: One line: what the hack is and what should stop it.
-        kind: ``must_lose`` (flagged within ``margin`` of the honest total) or ``must_not_gain``
-            (flagged above the honest total).
+        kind: ``must_lose`` (flagged when it comes within ``margin`` of the honest total on any problem) or
+            ``must_not_gain`` (flagged when it scores above the honest total on any problem).
+        answer_kinds: The problems' answer kinds it applies to (``("choice",)`` for multiple-choice hacks);
+            empty: every kind. ``build`` may also return ``None`` for a problem it does not apply to.
+        kind_for: Decides ``kind`` from the recipe, when it depends on it (``bare_answer`` must lose only
+            where the recipe asks for reasoning).
     """
 
     build: Callable[[ProbeContext], str | None]
     description: str
     kind: ProbeKind = "must_lose"
+    answer_kinds: tuple[str, ...] = ()
+    kind_for: Callable[[ProbeContext], ProbeKind] | None = None
+
+    def kind_in(self, ctx: ProbeContext) -> ProbeKind:
+        return self.kind_for(ctx) if self.kind_for is not None else self.kind
+
+    def applies_to(self, ctx: ProbeContext) -> bool:
+        return not self.answer_kinds or ctx.problem.kind in self.answer_kinds
 
 
 def as_probe(obj: Any, doc: str = "") -> Probe:

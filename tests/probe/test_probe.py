@@ -11,11 +11,12 @@ from pydantic import Field
 
 import rewardkit
 from rewardkit import Outcome, Reward, RewardParams
-from rewardkit.cli.probe import probe_command
+from rewardkit.cli.app import cli
 from rewardkit.probe import PROBLEMS, Probe, context_from_recipe, parse_margin, run_probes
 from rewardkit.recipe import load_recipe
 
 _ANSWER = re.compile(r"<answer>(.*?)</answer>", re.DOTALL)
+_GROUPING = re.compile(r"(?<=\d)[.,](?=\d{3}\b)")  # 5,251 and 5.251 are 5251
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 
@@ -32,7 +33,7 @@ class ToyJudge(Reward[JudgeParams]):
 
     def score(self, sample):
         blocks = _ANSWER.findall(sample.completion)
-        numbers = _NUMBER.findall(blocks[-1]) if blocks else []
+        numbers = _NUMBER.findall(_GROUPING.sub("", blocks[-1])) if blocks else []
         if not numbers:
             return Outcome.error("no_answer", "no number in an answer block")
         return 1.0 if len(set(numbers)) == 1 and numbers[0] == sample.columns[self.params.gold] else 0.0
@@ -97,11 +98,19 @@ def test_weak_format_only_recipe_is_flagged(tmp_path):
     assert {"wrong_answer_perfect_format", "filler_text", "hedged_answer", "prompt_echo"} <= flagged
     assert report.honest.total == 1.0
     wrong = next(p for p in report.probes if p.name == "wrong_answer_perfect_format")
-    assert wrong.total == 1.0 and "within 0.1 of the honest 1.00" in wrong.reason
+    assert wrong.total == 1.0 and "on 120 of 120 problems (100%" in wrong.reason and "vs the honest 1.00" in wrong.reason
+    assert wrong.share == 1.0 and set(wrong.by_kind) == {"integer", "decimal", "fraction", "symbolic", "interval", "choice"}
+    # the families that defeat a format-only recipe: every right-format hack with a wrong answer reaches it
+    assert {
+        "mc_every_letter", "mc_every_boxed", "mc_two_letters", "prompt_number", "right_format_wrong_value", "multiple_boxed"
+    } <= flagged  # fmt: skip
+    mc = next(p for p in report.probes if p.name == "mc_every_boxed")
+    assert mc.problems == 20 and set(mc.by_kind) == {"choice"}  # skipped on every other kind
+    assert "tie or beat the honest completion" in report.summary() and "flagged" in report.summary()
 
 
 def test_weak_recipe_fails_strict_cli(tmp_path):
-    result = CliRunner().invoke(probe_command, [str(write(tmp_path, WEAK)), "--strict"])
+    result = CliRunner().invoke(cli, ["probe", str(write(tmp_path, WEAK)), "--strict"])
     assert result.exit_code == 1, result.output
     assert "FLAG" in result.output and "wrong_answer_perfect_format" in result.output
     assert "honest" in result.output and "format.tags" in result.output
@@ -109,10 +118,12 @@ def test_weak_recipe_fails_strict_cli(tmp_path):
 
 def test_sound_recipe_passes_strict(tmp_path, judge):
     path = write(tmp_path, SOUND)
-    report = run_probes(load_recipe(path), only=[n for n in PROBE_NAMES])
+    # the toy judge reads numbers only: probe it on integer problems
+    report = run_probes(load_recipe(path), only=[n for n in PROBE_NAMES], kinds=["integer"])
     assert not report.failed, [(p.name, p.reason) for p in report.flagged]
-    assert report.honest.total == pytest.approx(1.5)
-    result = CliRunner().invoke(probe_command, [str(path), "--strict", "--only", "wrong_answer_perfect_format"])
+    assert report.honest.total == pytest.approx(1.5, abs=0.01)  # the repetition reward docks a few short solutions
+    args = [str(path), "--strict", "--kind", "integer", "--only", "wrong_answer_perfect_format"]
+    result = CliRunner().invoke(cli, ["probe", *args])
     assert result.exit_code == 0, result.output
     assert "no hack pays" in result.output
 
@@ -194,7 +205,7 @@ def test_padding_into_a_length_band_gains_and_is_flagged(tmp_path, judge):
 
 
 def test_plugin_probes_run_and_must_not_gain_is_judged_by_gain(tmp_path, judge):
-    report = run_probes(load_recipe(write(tmp_path, SOUND)), only=["testing_echo", "testing_gain"])
+    report = run_probes(load_recipe(write(tmp_path, SOUND)), only=["testing_echo", "testing_gain"], kinds=["integer"])
     echo, gain = report.probes
     assert (echo.description, echo.kind, echo.flagged) == ("The question alone, no format at all.", "must_lose", False)
     assert gain.kind == "must_not_gain" and not gain.flagged  # ties with the honest completion: no gain
@@ -212,11 +223,11 @@ def test_honest_reference_that_earns_nothing_is_a_recipe_problem(tmp_path):
     path = write(tmp_path, "rewards: [{reward: shaping.repetition}]\n")
     report = run_probes(load_recipe(path))
     assert report.failed and "honest reference earns 0" in report.problems[0]
-    assert CliRunner().invoke(probe_command, [str(path), "--strict"]).exit_code == 1
+    assert CliRunner().invoke(cli, ["probe", str(path), "--strict"]).exit_code == 1
 
 
 def test_json_output(tmp_path):
-    result = CliRunner().invoke(probe_command, [str(write(tmp_path, WEAK)), "--json"])
+    result = CliRunner().invoke(cli, ["probe", str(write(tmp_path, WEAK)), "--json"])
     assert result.exit_code == 0  # flags fail only with --strict
     data = json.loads(result.output)
     assert data["recipe"] == "weak" and data["honest"]["total"] == 1.0
@@ -228,11 +239,12 @@ def test_json_output(tmp_path):
 
 def test_margin_option(tmp_path, judge):
     path = write(tmp_path, SOUND)
-    loose = CliRunner().invoke(probe_command, [str(path), "--strict", "--margin", "80%", "--only", "duplicated_blocks"])
+    base = [str(path), "--strict", "--kind", "integer", "--only", "duplicated_blocks"]
+    loose = CliRunner().invoke(cli, ["probe", *base, "--margin", "80%"])
     assert loose.exit_code == 1 and "FLAG" in loose.output
-    absolute = CliRunner().invoke(probe_command, [str(path), "--strict", "--margin", "0.4", "--only", "duplicated_blocks"])
+    absolute = CliRunner().invoke(cli, ["probe", *base, "--margin", "0.4"])
     assert absolute.exit_code == 0, absolute.output
-    bad = CliRunner().invoke(probe_command, [str(path), "--margin", "lots"])
+    bad = CliRunner().invoke(cli, ["probe", str(path), "--margin", "lots"])
     assert bad.exit_code == 2 and "--margin" in bad.output
 
 
@@ -245,15 +257,15 @@ def test_parse_margin():
 
 def test_recipe_errors_and_unknown_probes_exit_2(tmp_path):
     bad = write(tmp_path, "rewards:\n  - {reward: format.tagz}\n")
-    result = CliRunner().invoke(probe_command, [str(bad)])
+    result = CliRunner().invoke(cli, ["probe", str(bad)])
     assert result.exit_code == 2
     assert "recipe.yaml:2" in result.output and "format.tags" in result.output
-    unknown = CliRunner().invoke(probe_command, [str(write(tmp_path, WEAK, "weak.yaml")), "--only", "padding_x"])
+    unknown = CliRunner().invoke(cli, ["probe", str(write(tmp_path, WEAK, "weak.yaml")), "--only", "padding_x"])
     assert unknown.exit_code == 2 and "did you mean 'padding'" in unknown.output
 
 
 def test_show_prints_completions(tmp_path):
-    result = CliRunner().invoke(probe_command, [str(write(tmp_path, WEAK)), "--show", "--only", "hedged_answer"])
+    result = CliRunner().invoke(cli, ["probe", str(write(tmp_path, WEAK)), "--show", "--only", "hedged_answer"])
     assert result.exit_code == 0
     assert "41 or 42" in result.output
 
@@ -272,7 +284,7 @@ def test_scheduled_weights_are_probed_after_the_schedule_by_default(tmp_path, ju
     assert (late.step, late.weights["format"], late.flagged) == (100, 0.5, [])
     early = run_probes(recipe, only=["duplicated_blocks"], step=0)
     assert early.weights["format"] == 0.0 and [p.name for p in early.flagged] == ["duplicated_blocks"]
-    result = CliRunner().invoke(probe_command, [str(path), "--step", "0", "--strict", "--only", "duplicated_blocks"])
+    result = CliRunner().invoke(cli, ["probe", str(path), "--step", "0", "--strict", "--only", "duplicated_blocks"])
     assert result.exit_code == 1, result.output
 
 
