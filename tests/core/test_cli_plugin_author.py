@@ -188,7 +188,7 @@ def test_probe_writes_the_gold_into_a_third_party_gold_column(mine, rewardkit_pl
     context = context_from_recipe(recipe)
     assert context.gold_column == "target"
     assert context.sample(context.honest()).columns["target"] == context.problem.gold
-    report = run_probes(recipe, only=["wrong_answer_perfect_format"])
+    report = run_probes(recipe, only=["wrong_answer_perfect_format"], kinds=["choice"])  # the toy reward matches text
     assert report.honest.total == 1.0 and not report.problems  # the honest answer found its gold
     assert report.probes[0].total == 0.0
     _, module = import_local_plugin("./mine.py", mine)
@@ -196,7 +196,7 @@ def test_probe_writes_the_gold_into_a_third_party_gold_column(mine, rewardkit_pl
 
 
 def test_probe_cli_on_a_third_party_recipe(mine):
-    proc = run("probe", "recipe.yaml", "--json", "--only", "wrong_answer_perfect_format", cwd=mine)
+    proc = run("probe", "recipe.yaml", "--json", "--only", "wrong_answer_perfect_format", "--kind", "choice", cwd=mine)
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
     assert report["honest"]["total"] == 1.0 and report["problems"] == []
