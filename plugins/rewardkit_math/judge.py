@@ -121,6 +121,9 @@ class Judge:
             return Verdict("wrong", "unparseable_answer", span, found.extractor, None, gold_shown)
         if found.hedged and self.config.policy.hedging == "wrong":
             return Verdict("wrong", "hedging", span, found.extractor, shown, gold_shown)
+        if prompt_text and _restates_prompt(span, prompt_text, gold):
+            message = "the answer is an expression copied from the question, not a result"
+            return Verdict("wrong", "restates_prompt", span, found.extractor, shown, gold_shown, message=message)
         allow_bare = bool(prompt_text and _SCALE_QUESTION.search(prompt_text))
         rule = "exact"
         for gold_value in gold_values:
@@ -336,3 +339,25 @@ def _after_thinking(text: str) -> str:
     if last is not None and text[last.end() :].strip():
         return text[last.end() :]
     return text
+
+
+_SQUASH = re.compile(r"\s+|\$|\\left|\\right|\\[,;!: ]")
+_OPERATOR = re.compile(r"[-+*/^<>=≤≥×÷]|\\(?:le|ge|leq|geq|lt|gt|cdot|times|frac|sqrt|div)\b")
+
+
+def _squash(text: str) -> str:
+    return _SQUASH.sub("", text)
+
+
+def _restates_prompt(span: str, prompt: str, gold: Any) -> bool:
+    """An expression with a variable and an operator, copied from the question, is not an answer.
+
+    "Solve 2x - 3 > 5" answered "2x - 3 > 5" is equivalent to the gold ``x > 4`` and "Expand (x-5)(x-6)"
+    answered "(x-5)(x-6)" equals the expanded gold: a policy would learn to echo the question. The
+    answer stands when it is the gold as written (the question may list the options).
+    """
+    answer = _squash(span)
+    variables = re.sub(r"\\[A-Za-z]+", "", answer)  # LaTeX command names are not variables
+    if len(answer) < 3 or not _OPERATOR.search(answer) or not re.search(r"[A-Za-z]", variables):
+        return False
+    return answer in _squash(prompt) and answer != _squash(str(gold))
