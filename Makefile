@@ -13,7 +13,7 @@ $(BIN)/python:
 
 # torch is pinned to the CPU build this machine carries through constraints.txt, not in pyproject.
 $(STAMP): $(BIN)/python pyproject.toml constraints.txt examples/rewardkit-example/pyproject.toml
-	$(PIP) install --quiet -c constraints.txt -e ".[train,dev]"
+	$(PIP) install --quiet -c constraints.txt -e ".[train,dev,ray]"
 	$(PIP) install --quiet -c constraints.txt -e examples/rewardkit-example
 	touch $(STAMP)
 
