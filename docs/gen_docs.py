@@ -55,7 +55,8 @@ def cli_markdown() -> str:
     lines = ["# CLI reference", "", "Generated from `rewardkit --help` by `docs/gen_docs.py`; do not edit by hand.", ""]
     lines += [
         "Exit codes: 0 success; 1 failed expectations (`test`, `probe --strict`) or a reward whose policy is `raise`;",
-        "2 usage, recipe, rows or plugin errors (printed as `file:line: key.path: message`, never a traceback).",
+        "2 usage, recipe, rows or plugin errors (printed as `file:line: key.path: message`, never a traceback);",
+        "130 interrupted (Ctrl-C; `score --format jsonl` has written only complete lines).",
         "",
     ]
     commands = [[]] + [[name] for name in cli.list_commands(None)]  # type: ignore[arg-type]

@@ -82,19 +82,40 @@ def _numpy_number(value: Any) -> bool:
     return type(value).__module__ == "numpy" and getattr(value, "ndim", 0) == 0 and hasattr(value, "__float__")
 
 
+def text(value: Any) -> str:
+    """``value`` as an exact ``str``: a str subclass (or a ``__str__``/``__repr__`` returning one) would
+    carry its class across a pickle, and a class only a worker defines cannot be unpickled in the parent."""
+    if type(value) is str:
+        return value
+    try:
+        return str.__str__(value if isinstance(value, str) else str(value))
+    except Exception:  # noqa: BLE001 - an object whose __str__ raises is still shown
+        return f"<unprintable {type(value).__name__}>"
+
+
 def plain(value: Any, depth: int = 0) -> Any:
     """A JSON-ready, picklable copy of a details value: containers kept, other objects as (short) text.
 
     Details may hold sympy objects or open handles; workers send and ``score`` writes this form.
-    Non-finite floats become ``None`` (JSON has no NaN).
+    Only exact built-in types come out (a subclass of str, int or float defined in a worker would not
+    unpickle in the parent). Non-finite floats become ``None`` (JSON has no NaN).
     """
-    if value is None or isinstance(value, (bool, int, str)):
+    kind = type(value)
+    if value is None or kind is bool or kind is int or kind is str:
         return value
     if isinstance(value, float):
-        return value if math.isfinite(value) else None
+        number = float.__float__(value)
+        return number if math.isfinite(number) else None
+    if isinstance(value, int):
+        return int.__int__(value)
+    if isinstance(value, str):
+        return text(value)
     if depth < 8 and isinstance(value, dict):
-        return {str(k): plain(v, depth + 1) for k, v in value.items()}
+        return {text(k): plain(v, depth + 1) for k, v in value.items()}
     if depth < 8 and isinstance(value, (list, tuple)):
         return [plain(v, depth + 1) for v in value]
-    text = repr(value) if not isinstance(value, (list, tuple, dict)) else str(value)
-    return text[:1000]
+    try:
+        shown = repr(value) if not isinstance(value, (list, tuple, dict)) else str(value)
+    except Exception:  # noqa: BLE001 - a broken __repr__ must not lose the sample
+        shown = f"<unprintable {kind.__name__}>"
+    return text(shown)[:1000]

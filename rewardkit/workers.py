@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any, Protocol
 
-from rewardkit.outcome import ErrorKind, Outcome, plain
+from rewardkit.outcome import ErrorKind, Outcome, plain, text
 from rewardkit.reward import Reward, Sample, failure_outcome, score_one
 
 BUILD_TIMEOUT_S = 120.0  # starting a worker and building a reward (imports) on a busy machine
@@ -195,7 +195,7 @@ def _portable(outcome: Outcome) -> Outcome:
     """``outcome`` as a plain :class:`Outcome` of plain data (a reward may put sympy objects or open handles in details)."""
     kind = ErrorKind(outcome.kind) if outcome.kind is not None else None
     score = float(outcome.score) if outcome.score is not None else None
-    return Outcome(str(outcome.status), score, kind, str(outcome.message), plain(outcome.details))
+    return Outcome(text(outcome.status), score, kind, text(outcome.message), plain(outcome.details))
 
 
 def _die_with_parent() -> None:  # pragma: no cover - Linux only, runs in the child

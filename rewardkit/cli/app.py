@@ -1,8 +1,8 @@
 """The ``rewardkit`` click group, lazy command loading, and the helpers every command shares.
 
 Exit codes: 0 success; 1 failed expectations (``test``, ``probe --strict``) or a reward whose policy
-is ``raise``; 2 usage, recipe, rows or plugin errors. User mistakes print ``file:line: key: message``
-lines, never a traceback.
+is ``raise``; 2 usage, recipe, rows or plugin errors; 130 interrupted. User mistakes print
+``file:line: key: message`` lines, never a traceback.
 """
 
 from __future__ import annotations
@@ -95,6 +95,14 @@ def cli() -> None:
     Writing a plugin:
       rewardkit new-plugin my-rewards        a package skeleton that passes its own tests
       rewardkit rewards --plugin ./mine.py   what a local plugin file registers
+    \b
+    Exit codes (every command):
+      0    success
+      1    failed expectations: a failing case (test), a flagged probe (probe --strict),
+           a reward whose policy is `raise`
+      2    bad input: usage, recipe, case file, rows or plugin errors, printed as
+           `file:line: message`, never a traceback
+      130  interrupted (Ctrl-C); score has written only complete lines
     """
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, NoReturn
@@ -41,11 +42,39 @@ def load_or_exit(
         fail(f"{path}: {exc}")
 
 
+# C0/C1 control characters (ESC starts colour codes, OSC-8 links, cursor moves; CR overwrites a line)
+# and Unicode bidi overrides; tab and newline are kept.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(value: Any) -> str:
+    """Untrusted text (a row id, a case name, a detail) made safe for a terminal: control characters spelled out.
+
+    ``"\\x1b[31m"`` prints as the six characters ``\\x1b[31m``, never as a colour change or a link.
+    """
+    try:
+        text = value if isinstance(value, str) else str(value)
+    except Exception:  # noqa: BLE001 - an id whose __str__ fails is still shown
+        text = f"<unprintable {type(value).__name__}>"
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def shown(value: Any) -> str:
+    """Untrusted text for rich markup: :func:`clean`, then ``[`` escaped so that ``[/bold]`` is text, not a tag."""
+    from rich.markup import escape
+
+    return escape(clean(value))
+
+
 def console(stderr: bool = False) -> Any:
-    """A rich console; when not on a terminal, wide (no wrapping mid-message) and without colour codes."""
+    """A rich console; when not on a terminal, wide (no wrapping mid-message) and without colour codes.
+
+    Untrusted text goes through :func:`shown` (markup) or :func:`clean` (``markup=False``) first;
+    ``:name:`` emoji codes are off, so a row id like ``:warning:`` prints as written.
+    """
     from rich.console import Console
 
-    out = Console(highlight=False, soft_wrap=True, stderr=stderr)
+    out = Console(highlight=False, soft_wrap=True, stderr=stderr, emoji=False)
     if not out.is_terminal:  # piped or captured: print wide tables whole rather than truncate or wrap cells
         out.width = max(out.width, 200)
     return out

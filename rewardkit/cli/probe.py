@@ -23,8 +23,10 @@ def render_report(report: ProbeReport, console: Any, show: bool = False) -> None
 
     Weight-0 entries (monitors) do not move the total and are left out of the table; ``--json`` has them.
     """
-    from rich.markup import escape
     from rich.table import Table
+
+    from rewardkit.cli.common import clean
+    from rewardkit.cli.common import shown as escape  # untrusted text: markup escaped, control characters spelled out
 
     shown = [i for i in report.ids if report.weights.get(i, 1.0) != 0]
     hidden = [i for i in report.ids if i not in shown]
@@ -49,7 +51,7 @@ def render_report(report: ProbeReport, console: Any, show: bool = False) -> None
         total = "—" if result.total is None else f"{result.total:.2f}"
         if result is report.honest:
             table.add_row(
-                f"[bold]{result.name}[/bold]",
+                f"[bold]{escape(result.name)}[/bold]",
                 *cells,
                 f"[bold]{total}[/bold]",
                 "",
@@ -93,16 +95,16 @@ def render_report(report: ProbeReport, console: Any, show: bool = False) -> None
         for result in [report.honest, *report.probes]:
             if result.completion is not None:
                 console.rule(escape(result.name))
-                console.print(result.completion, markup=False, highlight=False)
+                console.print(clean(result.completion), markup=False, highlight=False)
 
 
 def _console(report: ProbeReport) -> Any:
     from rich.console import Console
 
-    console = Console()
+    console = Console(emoji=False)
     if not console.is_terminal:  # piped or captured: widen rather than truncate the columns to 80
         needed = 32 + sum(max(len(i), 6) + 3 for i in report.ids if report.weights.get(i, 1.0) != 0) + 60
-        console = Console(width=max(console.width, needed))
+        console = Console(width=max(console.width, needed), emoji=False)
     return console
 
 

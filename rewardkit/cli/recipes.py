@@ -12,7 +12,8 @@ from typing import Any
 
 import click
 
-from rewardkit.cli.common import console, fail, guard, load_or_exit, machine_output
+from rewardkit.cli.common import clean, console, fail, guard, load_or_exit, machine_output
+from rewardkit.cli.common import shown as safe
 from rewardkit.recipe import WeightSchedule
 
 # --------------------------------------------------------------------------- check
@@ -41,9 +42,32 @@ def check(recipe_path: str, overrides: tuple[str, ...], dataset: str | None) -> 
         rewards_used = " | ".join(leaf.reward_name for leaf in func.leaves)
         table.add_row(func.__name__, rewards_used, str(weight), isolation, str(func.leaves[0].timeout_s))
     out.print(table)
+    for warning in _inline_costly(compiled):
+        click.echo(f"warning: {warning}", err=True)
     if dataset:
         _check_dataset_columns(recipe, Path(dataset))
     compiled.close()
+
+
+def _inline_costly(compiled: Any) -> list[str]:
+    """One line per entry that runs a reward declared not cheap (``cheap = False``) inline: nothing can stop it there."""
+    from rewardkit.plugins import get_registry
+
+    registry = get_registry()
+    lines = []
+    for func in compiled.funcs:
+        costly = []
+        for leaf in func.leaves:
+            spec = registry.rewards.get(leaf.reward_name)
+            if leaf.isolation == "inline" and spec is not None and not spec.cheap:
+                costly.append(leaf.reward_name)
+        if costly:
+            names = ", ".join(dict.fromkeys(costly))
+            lines.append(
+                f"{func.__name__}: {names} runs inline (isolation: inline) but is not cheap: its time limit cannot be "
+                "enforced and one hostile completion can stall the run; use isolation: auto or process"
+            )
+    return lines
 
 
 def _train_sections() -> dict[str, Any]:
@@ -144,11 +168,14 @@ def score(
     from rewardkit.runtime import compile_recipe
     from rewardkit.score import Summary, score_stream
 
-    recipe = load_or_exit(recipe_path, overrides)
-    reader = RowReader(rows_path)
     started = time.perf_counter()
     shown: list[Any] = []
-    with compile_recipe(recipe) as compiled, machine_output() as stdout, _progress(reader) as progress:
+    with contextlib.ExitStack() as stack:
+        stdout = stack.enter_context(machine_output())  # before the recipe: a plugin may print when imported
+        recipe = load_or_exit(recipe_path, overrides)
+        reader = RowReader(rows_path)
+        compiled = stack.enter_context(compile_recipe(recipe))
+        progress = stack.enter_context(_progress(reader))
         tally = Summary(compiled.ids)
         try:
             for result in score_stream(recipe, (row for _, row in reader), compiled, step=step, batch_size=batch_size):
@@ -217,7 +244,7 @@ def _print_score_table(recipe: Any, compiled: Any, results: list[Any], tally: An
     out = console()
     ids = compiled.ids
     headers = [f"{escape(i)}\n×{w:g}" for i, w in zip(ids, compiled.weights, strict=True)]
-    table = Table("id", *headers, "total", title=escape(str(recipe.source)))
+    table = Table("id", *headers, "total", title=safe(recipe.source))
     for row in results:
         cells = []
         for i in ids:
@@ -226,19 +253,19 @@ def _print_score_table(recipe: Any, compiled: Any, results: list[Any], tally: An
             if label != "ok":
                 cell += f" [yellow]{escape(label)}[/yellow]"
             cells.append(cell)
-        table.add_row(escape(str(row.id)), *cells, _fmt(row.total))
+        table.add_row(safe(row.id), *cells, _fmt(row.total))
     out.print(table)
     if tally.rows > len(results):
         out.print(f"(first {len(results)} of {tally.rows} rows shown; --format jsonl writes every row)")
     if explain:
         for row in results:
-            out.print(str(row.id), style="bold", markup=False)
+            out.print(clean(row.id), style="bold", markup=False)
             for i in ids:
                 detail = dict(row.details.get(i) or {})
                 if row.messages.get(i):
                     detail["message"] = row.messages[i]
                 if detail:
-                    out.print(f"  {i}: " + ", ".join(f"{k}={v!r}" for k, v in detail.items()), markup=False)
+                    out.print(clean(f"  {i}: " + ", ".join(f"{k}={v!r}" for k, v in detail.items())), markup=False)
     _print_summary(out, compiled, tally, wall)
 
 
@@ -285,15 +312,15 @@ def test_command(paths: tuple[str, ...], quiet: bool) -> None:
     results, errors = run_paths(paths)
     out = console()
     for error in errors:
-        out.print(f"[red]ERROR[/red] {error}", markup=True, highlight=False)
+        out.print(f"[red]ERROR[/red] {safe(error)}", markup=True, highlight=False)
     failed = [r for r in results if not r.passed]
     for result in results:
         if result.passed and not quiet:
-            out.print(f"[green]PASS[/green] {result.case.where}: {result.case.name}")
+            out.print(f"[green]PASS[/green] {safe(result.case.where)}: {safe(result.case.name)}")
         elif not result.passed:
-            out.print(f"[red]FAIL[/red] {result.case.where}: {result.case.name}")
+            out.print(f"[red]FAIL[/red] {safe(result.case.where)}: {safe(result.case.name)}")
             for failure in result.failures:
-                out.print(f"    {failure}", markup=False)
+                out.print(f"    {clean(failure)}", markup=False)
     passed = len(results) - len(failed)
     out.print(f"{passed} passed, {len(failed)} failed" + (f", {len(errors)} file errors" if errors else ""))
     if errors:
