@@ -182,6 +182,8 @@ def score(
                 tally.add(result)
                 if fmt == "jsonl":
                     stdout.write(jsonl_line(result.to_json(explain=True)))
+                    if tally.rows % batch_size == 0:  # a batch is done: a reader of the pipe sees it now
+                        stdout.flush()
                 elif len(shown) < TABLE_ROWS:
                     shown.append(result)
                 progress(tally.rows)

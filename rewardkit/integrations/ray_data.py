@@ -51,6 +51,8 @@ def score_ray_dataset(
     Each actor runs its isolated rewards in its own worker processes (``engine.workers`` of them):
     give the actors the CPUs those need with ``num_cpus``.
     """
+    from ray.data import ActorPoolStrategy
+
     if isinstance(recipe, Path):
         recipe = str(recipe)
     return dataset.map_batches(
@@ -59,6 +61,6 @@ def score_ray_dataset(
         fn_constructor_kwargs=options,
         batch_size=batch_size,
         batch_format="pandas",
-        concurrency=concurrency,
+        compute=ActorPoolStrategy(size=concurrency),
         num_cpus=num_cpus,
     )
