@@ -17,17 +17,21 @@ Nothing here imports torch or trl: the callables only follow TRL's calling conve
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rewardkit.compose import combine
 from rewardkit.engine import Engine, Leaf, percentile
 from rewardkit.outcome import ErrorKind, Outcome
+from rewardkit.params import Column, roles
 from rewardkit.plugins import get_registry
 from rewardkit.recipe import EngineSettings, Node, Recipe, ValuePolicy, WeightSchedule
 from rewardkit.registry import Registry
 from rewardkit.reward import Reward, Sample, Scored, samples_from_trl
+
+logger = logging.getLogger("rewardkit")
 
 # Details worth a column in TRL's completions table (log_extra); the rest stay in `score --explain`.
 LOGGED_DETAILS = ("extracted", "parsed", "rule", "reason")
@@ -52,6 +56,7 @@ class RecipeReward:
         self.weight: float | WeightSchedule = node.weight
         self.weight_in_trl = 1.0 if isinstance(node.weight, WeightSchedule) else float(node.weight)
         self.names = [leaf.reward_name for leaf in leaves]
+        self._warned: set[tuple[str, str]] = set()  # (entry id, column) already reported missing
 
     @property
     def id(self) -> str:
@@ -109,6 +114,8 @@ class RecipeReward:
         **kwargs: Any,
     ) -> list[float | None]:
         samples = samples_from_trl(prompts, completions or [], completion_ids, **kwargs)
+        if samples:
+            self._warn_missing_columns(samples[0].columns)
         state = kwargs.get("trainer_state")
         step = getattr(state, "global_step", 0) if state is not None else 0
         scored = self.evaluate(samples)
@@ -119,6 +126,24 @@ class RecipeReward:
         if callable(log_metric):
             _log_outcomes(log_metric, self.id, scored)
         return self.values(scored, step)
+
+    def _warn_missing_columns(self, columns: Mapping[str, Any]) -> None:
+        """Log once per column when a reward reads a column the batch lacks: every row would skip, silently."""
+        for leaf in self.leaves:
+            for role in roles(leaf.reward.params, Column):
+                names = [role.value] if isinstance(role.value, str) else []
+                for column in names:
+                    if column not in columns and (self.id, column) not in self._warned:
+                        self._warned.add((self.id, column))
+                        logger.warning(
+                            "rewardkit: reward %r (%s) reads the dataset column %r, which the batch does not have "
+                            "(columns: %s); it skips every row (None). Add the column or set params.%s.",
+                            self.id,
+                            leaf.reward_name,
+                            column,
+                            ", ".join(sorted(columns)) or "none",
+                            role.field,
+                        )
 
     def __repr__(self) -> str:
         return f"RecipeReward({self.id!r})"

@@ -137,3 +137,16 @@ def test_when_applies_a_reward_to_matching_rows_only(tmp_path):
         extra = {}
         vi_only(**kwargs, log_extra=lambda c, v: extra.setdefault(c, v))
         assert extra["vi_only/outcome"] == ["ok", "skip", "skip"]
+
+
+def test_a_missing_gold_column_is_reported_once_in_plain_trl_use(tmp_path, caplog):
+    """From a plain TRL script there is no `check --dataset`: a gold column the batch lacks must not skip silently."""
+    recipe = recipe_from(tmp_path, "rewards:\n  - {id: correct, reward: math.equivalence, params: {gold: answer}}\n")
+    with compile_recipe(recipe) as compiled, caplog.at_level("WARNING", logger="rewardkit"):
+        (reward,) = compiled.funcs
+        for _ in range(3):  # three training steps
+            assert reward(prompts=["1+1?"], completions=[r"\boxed{2}"], solution=["2"]) == [None]
+        assert reward(prompts=["1+1?"], completions=[r"\boxed{2}"], answer=["2"]) == [1.0]
+    warnings = [r.getMessage() for r in caplog.records if "reads the dataset column" in r.getMessage()]
+    assert len(warnings) == 1, warnings
+    assert "'answer'" in warnings[0] and "'correct'" in warnings[0] and "params.gold" in warnings[0]
