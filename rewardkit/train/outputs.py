@@ -217,21 +217,14 @@ def read_json(path: Path) -> dict[str, Any] | None:
 def write_folder(target: Path, fill: Callable[[Path], Any]) -> Path:
     """Fill a temporary sibling folder with ``fill(tmp)`` and swap it in place of ``target``."""
     tmp = target.with_name(f".{target.name}.tmp")
-    old = target.with_name(f".{target.name}.old")
     try:
-        for stale in (tmp, old):
-            if stale.exists():
-                shutil.rmtree(stale)
+        if tmp.exists():
+            shutil.rmtree(tmp)
         tmp.mkdir(parents=True)
         fill(tmp)
-        if target.exists():
-            os.replace(target, old)
-        os.replace(tmp, target)
-        if old.exists():
-            shutil.rmtree(old)
     except OSError as exc:
         raise OutputError(f"cannot write {target}: {_os_message(exc)}") from None
-    return target
+    return swap_in(tmp, target)
 
 
 def swap_in(tmp: Path, target: Path) -> Path:
