@@ -19,7 +19,7 @@ import os
 import pickle
 import sys
 import threading
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,10 +107,9 @@ class RewardStats:
     """Counters and latencies of one leaf since the last reset."""
 
     counts: Counter[str] = field(default_factory=Counter)
-    latencies_ms: list[float] = field(default_factory=list)
+    latencies_ms: deque[float] = field(default_factory=lambda: deque(maxlen=LATENCIES_KEPT))  # the latest only
     slowest: list[tuple[float, str]] = field(default_factory=list)  # (ms, completion preview)
     max_ms: float = 0.0
-    _ring: int = 0  # next slot to overwrite once latencies_ms is full
 
     def record(self, sample: Sample, scored: Scored) -> None:
         self.record_batch([sample], [scored])
@@ -119,16 +118,7 @@ class RewardStats:
         """Count a batch: list-at-a-time operations, since this runs for every completion of every step."""
         self.counts.update([r.outcome.status if r.outcome.kind is None else r.outcome.label for r in scored])
         times = [r.elapsed_ms for r in scored]
-        latencies = self.latencies_ms
-        if len(latencies) + len(times) <= LATENCIES_KEPT:
-            latencies.extend(times)
-        else:  # a ring: percentiles describe the latest LATENCIES_KEPT completions
-            for ms in times:
-                if len(latencies) < LATENCIES_KEPT:
-                    latencies.append(ms)
-                else:
-                    latencies[self._ring % LATENCIES_KEPT] = ms
-                self._ring += 1
+        self.latencies_ms.extend(times)  # a bounded deque: percentiles describe the latest LATENCIES_KEPT
         floor = self.slowest[-1][0] if len(self.slowest) >= SLOWEST_KEPT else -1.0
         if times and max(times) > floor:
             candidates = [(ms, s.completion[:80].replace("\n", " ")) for s, ms in zip(samples, times, strict=True) if ms > floor]

@@ -12,7 +12,7 @@ they complete: memory is bounded by the batch size and the worker pool, not by t
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -159,7 +159,7 @@ class Summary:
     totals: int = 0  # rows with a total
     total_sum: float = 0.0
     outcomes: dict[str, Counter[str]] = field(default_factory=dict)
-    latencies: dict[str, list[float]] = field(default_factory=dict)
+    latencies: dict[str, deque[float]] = field(default_factory=dict)
 
     def add(self, result: RowResult) -> None:
         self.rows += 1
@@ -168,12 +168,10 @@ class Summary:
             self.total_sum += result.total
         for rid in self.ids:
             self.outcomes.setdefault(rid, Counter())[result.outcomes.get(rid, "missing")] += 1
-            ring = self.latencies.setdefault(rid, [])
-            ms = result.elapsed_ms.get(rid, 0.0)
-            if len(ring) < LATENCIES_KEPT:
-                ring.append(ms)
-            else:
-                ring[self.rows % LATENCIES_KEPT] = ms
+            ring = self.latencies.get(rid)
+            if ring is None:
+                ring = self.latencies[rid] = deque(maxlen=LATENCIES_KEPT)
+            ring.append(result.elapsed_ms.get(rid, 0.0))
 
     @property
     def mean_total(self) -> float | None:
