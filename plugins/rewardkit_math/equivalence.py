@@ -262,6 +262,8 @@ def scalar_equal(answer: Value, gold: Value, policy: Policy) -> tuple[bool, str]
 def _percent_variants(value: Value, policy: Policy) -> list[tuple[Value, bool]]:
     if not isinstance(value, (Number, Expr)) or not value.percent:
         return [(value, False)]
+    as_number: Number | Expr
+    as_fraction: Number | Expr
     if isinstance(value, Number):
         as_number = Number(value.value, value.decimals, value.significant)
         decimals = value.decimals + 2 if value.decimals is not None else None
@@ -317,8 +319,8 @@ def _tolerance(approx: Number, exact: Any, policy: Policy) -> tuple[bool, str]:
         diff = abs(approx.value - exact)
         return diff <= Fraction(policy.tolerance) * abs(exact) * (1 + FLOAT_NOISE), "tolerance"
     value = complex(exact)
-    diff = abs(float(approx.value) - value)
-    return diff <= policy.tolerance * abs(value) * (1 + 1e-9), "tolerance"
+    distance = abs(float(approx.value) - value)
+    return distance <= policy.tolerance * abs(value) * (1 + 1e-9), "tolerance"
 
 
 def _sym(value: Value) -> Any:

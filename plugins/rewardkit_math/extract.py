@@ -385,9 +385,9 @@ def _enclosing_group(text: str, begin: int, end: int) -> Extraction | None:
         return Extraction(text[start:stop], start, stop, "last_math")
     left = max(before.rfind("("), before.rfind("["), before.rfind("{"))
     if left != -1 and not re.search(r"[)\]}]", before[left:]):
-        right = re.search(r"[)\]}]", after)
-        if right is not None and not re.search(r"[(\[{]", after[: right.start()]):
-            start, stop = line_start + left - (left > 0 and before[left - 1] == "\\"), end + right.end()
+        closing = re.search(r"[)\]}]", after)
+        if closing is not None and not re.search(r"[(\[{]", after[: closing.start()]):
+            start, stop = line_start + left - (left > 0 and before[left - 1] == "\\"), end + closing.end()
             group = text[start:stop]
             if re.search(r"[,;]", group):
                 return Extraction(group, start, stop, "last_group")

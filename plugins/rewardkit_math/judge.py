@@ -169,13 +169,13 @@ class Judge:
             marks.extend((e, name) for e in self.extractors[name](text, context))
         if marks:  # the answer written last wins
             extraction, name = max(marks, key=lambda pair: (pair[0].end, pair[0].start))
-            found = self._read_marked(extraction, name, context, conventions, want)
+            marked = self._read_marked(extraction, name, context, conventions, want)
             if name == "boxed" and want == "many":  # "\boxed{2}, \boxed{4}, \boxed{6}" against a gold of three values
                 chain = ex.box_chain(text, [e for e, n in marks if n == "boxed"], extraction)
                 if chain is not None:  # the joined boxes are read first; the last box alone stays a reading
                     joined = self._read_marked(chain, name, context, conventions, want)
-                    found = Found(chain, name, joined.values + [v for v in found.values if v not in joined.values])
-            return self._check_hedging(text, found, marks, conventions, want)
+                    marked = Found(chain, name, joined.values + [v for v in marked.values if v not in joined.values])
+            return self._check_hedging(text, marked, marks, conventions, want)
         if want == "letter":  # a last line such as "(B) 12", or a letter in the last sentence: "so I think it's D"
             label = _LAST_LINE_LETTER.search(text)
             if label is not None:

@@ -8,6 +8,7 @@ words (units are dropped, never converted: ``12 cm`` reads as 12). All passes ar
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # Commands whose braced argument is plain text: keep the text, drop the command.
 _TEXT_CMD = re.compile(
@@ -16,7 +17,7 @@ _TEXT_CMD = re.compile(
 #: An empty ``\\boxed{}`` is never (part of) an answer.
 EMPTY_BOX = re.compile(r"\\(?:boxed|fbox)\s*\{\s*\}")
 _SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
-_REPLACEMENTS = [
+_REPLACEMENTS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     # MATH-style thousands: "48,\\!300" is 48300 in every convention; "27 {,} 405" is "27{,}405" (a comma
     # glued by LaTeX spacing is never a list separator).
     (re.compile(r"(?<=\d),[ \t]*\\![ \t]*(?=\d{3}(?!\d))"), ""),

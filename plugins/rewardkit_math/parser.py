@@ -440,6 +440,7 @@ class _Parser:
         if all(isinstance(v, (Interval, IntervalUnion)) for v in values):
             parts: list[Interval] = []
             for v in values:
+                assert isinstance(v, (Interval, IntervalUnion))  # checked by the all() above
                 parts.extend(v.parts if isinstance(v, IntervalUnion) else (v,))
             return IntervalUnion(tuple(parts))
         return Collection("set" if is_or else "list", tuple(values))

@@ -173,7 +173,7 @@ def read_values(cleaned: str, conventions: tuple[Literal["vi", "en"], ...], loos
         extra = ("en",)  # "(2,5)" is the point (2, 5) at least as often as a parenthesised 2.5
     values: list[Value] = []
     for convention in conventions + extra:
-        value = read_quantity(cleaned, convention, loose)
+        value: Value | None = read_quantity(cleaned, convention, loose)
         if value is None:
             try:
                 value = parse_answer(strip_units(cleaned, loose=loose), convention)

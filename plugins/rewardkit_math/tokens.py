@@ -117,11 +117,11 @@ def _number(text: str, i: int, convention: Literal["vi", "en"], tokens: list[Tok
         match = re.match(r"\.(\d{1,300})", text[i:])
         assert match is not None
         digits = match.group(1)
-        lit = NumberLiteral(
+        decimal = NumberLiteral(
             Fraction(int(digits), 10 ** len(digits)), i, i + match.end(), match.group(), len(digits), len(digits.lstrip("0")) or 1
         )
-        add("num", lit, i)
-        return lit.end
+        add("num", decimal, i)
+        return decimal.end
     sci = _VI_SCI.match(text, i)
     if sci:
         # Vietnamese "3.10^8" and "2,5.10^{-3}": the dot is a multiplication sign.
@@ -134,10 +134,10 @@ def _number(text: str, i: int, convention: Literal["vi", "en"], tokens: list[Tok
         return sci.end()
     lit = scan_number(text, i, convention)
     if lit is None:
-        head = re.match(r"\d{1,300}(?=,)", text[i:])  # "(2,7.5)": a list item, then the next number
-        if head is None:
+        item = re.match(r"\d{1,300}(?=,)", text[i:])  # "(2,7.5)": a list item, then the next number
+        if item is None:
             raise ParseError("malformed number")
-        lit = _literal(head.group(), i)
+        lit = _literal(item.group(), i)
     add("num", lit, i)
     end = lit.end
     sci = _SCI.match(text, end)

@@ -183,6 +183,7 @@ class NoEnglishReward(_ProseReward[NoEnglishParams]):
         result = no_english(words, p.penalty, p.min_run)
         if not result.english_words:
             return Outcome.ok(1.0)
+        assert result.score is not None  # English words found: no_english computed a score
         return Outcome.ok(result.score, english_words=result.english_words, english=result.spans)
 
 

@@ -600,7 +600,7 @@ def _interval(rng: random.Random) -> _Draft:
             inf = "+\\infty" if lang == "vi" else "\\infty"
             return f"{'(' if open_ else '['}{low}{sep[lang]} {inf})"
 
-        def steps(lang: str, low: int, open_: bool) -> tuple[str, ...]:
+        def interval_steps(lang: str, low: int, open_: bool) -> tuple[str, ...]:
             r = interval(lang, low, open_)
             rl = ">" if open_ else "\\ge"
             return {
@@ -624,9 +624,9 @@ def _interval(rng: random.Random) -> _Draft:
         gold = f"{'(' if strict else '['}{k}, \\infty)"
         right = {lang: interval(lang, k, strict) for lang in _L}
         wrong = {lang: interval(lang, k + 1, strict) for lang in _L}
-        wrong_steps = {lang: steps(lang, k + 1, strict) for lang in _L}
+        wrong_steps = {lang: interval_steps(lang, k + 1, strict) for lang in _L}
         near = {lang: interval(lang, k, not strict) for lang in _L}  # the bracket flipped
-        good_steps = {lang: steps(lang, k, strict) for lang in _L}
+        good_steps = {lang: interval_steps(lang, k, strict) for lang in _L}
     return _Draft(gold=gold, kind="interval", questions=q, steps=good_steps, stated=right, wrong=wrong,
                   wrong_steps=wrong_steps, near_miss=near)  # fmt: skip
 

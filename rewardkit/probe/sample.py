@@ -88,7 +88,8 @@ def _dataset_problems(
         settings = DatasetSettings.model_validate(raw if not hasattr(raw, "model_dump") else raw.model_dump())
     if settings.is_builtin:
         return _arith_problems(settings, languages, per_kind, seed), f"{settings.source} (the recipe's train dataset)"
-    base = recipe.source.parent if getattr(recipe, "source", None) else Path.cwd()
+    source: Path | None = getattr(recipe, "source", None)
+    base = source.parent if source is not None else Path.cwd()
     path = Path(settings.source).expanduser()
     path = path if path.is_absolute() else base / path
     if not path.is_file():

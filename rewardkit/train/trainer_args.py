@@ -129,7 +129,7 @@ def _fields(cls: type) -> dict[str, tuple[Any, Any]]:
     out = {}
     for f in dataclasses.fields(cls):
         default: Any = f.default
-        if default is dataclasses.MISSING and f.default_factory is not dataclasses.MISSING:
+        if f.default_factory is not dataclasses.MISSING and default is dataclasses.MISSING:
             try:
                 default = f.default_factory()
             except Exception:  # noqa: BLE001
@@ -342,7 +342,8 @@ def _plain(value: Any) -> Any:
 
 def resolved_section(resolution: Resolution) -> tuple[dict[str, Any], dict[str, str]]:
     """The values (plain YAML types) and sources of the settings that differ from TRL's defaults."""
-    values, sources = {}, {}
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
     for s in resolution.settings:
         if s.differs:
             values[s.name] = _plain(s.value)
