@@ -205,6 +205,8 @@ def bench_process(
     with tempfile.TemporaryDirectory(prefix="bench-judge-") as tmp:
         recipe = Path(tmp) / "recipe.yaml"
         recipe.write_text(_RECIPE, encoding="utf-8")
+        inline_recipe = Path(tmp) / "recipe-inline.yaml"
+        inline_recipe.write_text(_RECIPE.replace("rewards:", "engine: {isolation: inline}\nrewards:", 1), encoding="utf-8")
         loop = Path(tmp) / "math_verify_loop.py"
         loop.write_text(_MATH_VERIFY_LOOP, encoding="utf-8")
         for count, distinct in sizes:
@@ -213,16 +215,26 @@ def bench_process(
             # ASCII JSON: some adversarial cases hold lone surrogates, which UTF-8 cannot encode.
             path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
             cli = [sys.executable, "-c", "from rewardkit.cli import main; main()", "score", str(recipe), str(path)]
-            ours = theirs = float("inf")
+            inline_cli = [*cli[:4], str(inline_recipe), str(path)]
+            ours = inline = theirs = float("inf")
             right = their_right = 0
             for _ in range(rounds):
+                wall, _ = _run([*inline_cli, "--format", "jsonl"], env)
+                inline = min(inline, wall)
                 wall, stdout = _run([*cli, "--format", "jsonl"], env)
                 ours = min(ours, wall)
                 right = sum(json.loads(line)["rewards"].get("correct") == 1.0 for line in stdout.splitlines() if line.strip())
                 if with_math_verify:
                     wall, stdout = _run([sys.executable, str(loop), str(path)], env)
                     theirs, their_right = min(theirs, wall), int(stdout.strip() or 0)
-            row: dict[str, Any] = {"rows": count, "distinct": distinct, "rewardkit_s": round(ours, 2), "rewardkit_correct": right}
+            row: dict[str, Any] = {
+                "rows": count,
+                "distinct": distinct,
+                "rewardkit_s": round(ours, 2),
+                "rewardkit_inline_s": round(inline, 2),
+                "isolation_overhead": round(ours / inline - 1, 3),
+                "rewardkit_correct": right,
+            }
             if with_math_verify:
                 row.update(math_verify_s=round(theirs, 2), math_verify_correct=their_right, ratio=round(theirs / ours, 2))
             out.append(row)
@@ -276,15 +288,18 @@ def print_report(results: dict[str, Any]) -> None:
         "rewardkit's de-duplication and caches cannot help."
     )
     print(
-        "\n| rows | rewardkit (s) | math-verify (s) | ratio (math-verify / rewardkit) | judged correct: rewardkit / math-verify |"
+        "\n| rows | rewardkit (s) | rewardkit inline (s) | isolation overhead | math-verify (s) "
+        "| ratio (math-verify / rewardkit) | judged correct: rewardkit / math-verify |"
     )
-    print("|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|")
     for row in results["process"]:
         label = f"{row['rows']:,}" + (" distinct" if row["distinct"] else "")
         their = row.get("math_verify_s", "n/a")
         ratio = f"{row['ratio']:.1f}x" if "ratio" in row else "n/a"
         correct = f"{row['rewardkit_correct']} / {row.get('math_verify_correct', 'n/a')}"
-        print(f"| {label} | {row['rewardkit_s']:.2f} | {their} | {ratio} | {correct} |")
+        overhead = f"{100 * row['isolation_overhead']:+.0f}%" if "isolation_overhead" in row else "n/a"
+        inline = row.get("rewardkit_inline_s", "n/a")
+        print(f"| {label} | {row['rewardkit_s']:.2f} | {inline} | {overhead} | {their} | {ratio} | {correct} |")
 
 
 def main() -> None:

@@ -31,8 +31,7 @@ from rewardkit.params import (
     roles,
 )
 from rewardkit.reward import Reward, Sample
-
-__version__ = "0.1.0"
+from rewardkit.version import __version__
 
 __all__ = [
     "AnswerTag",

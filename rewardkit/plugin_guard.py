@@ -243,7 +243,7 @@ def _key(target: Target) -> str | None:
         except OSError:
             return None
         stats.append([str(path), st.st_mtime_ns, st.st_size])
-    from rewardkit import __version__
+    from rewardkit.version import __version__
 
     parts = [_CACHE_FORMAT, sys.version, sys.executable, __version__, target.kind, target.value, target.version, stats]
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:32]

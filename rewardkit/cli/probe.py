@@ -168,7 +168,9 @@ def probe_command(
         click.echo(str(exc), err=True)
         raise SystemExit(2) from None
     try:
-        report = run_probes(recipe, margin=margin, only=only, step=step, per_kind=per_kind, kinds=kinds)
+        report = run_probes(
+            recipe, margin=margin, only=only, step=step, per_kind=per_kind, kinds=kinds, dataset_problems=_dataset_reader()
+        )
     except UnknownNameError as exc:
         raise click.BadParameter(exc.describe(), param_hint="--only") from None
     if as_json:
@@ -177,3 +179,12 @@ def probe_command(
         render_report(report, _console(report), show=show)
     if strict and report.failed:
         raise SystemExit(1)
+
+
+def _dataset_reader() -> Any:
+    """The training layer's reader of a recipe's ``train:`` dataset, when the train extra is installed."""
+    try:
+        from rewardkit.train.probe_problems import dataset_problems
+    except ImportError:
+        return None
+    return dataset_problems

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from rewardkit.probe.context import ProbeContext, as_probe, context_from_recipe
 from rewardkit.probe.problems import DEFAULT_PER_KIND, KINDS, Problem
-from rewardkit.probe.sample import ProblemSample, recipe_problems
+from rewardkit.probe.sample import DatasetProblems, ProblemSample, recipe_problems
 from rewardkit.registry import Registry
 
 if TYPE_CHECKING:
@@ -198,6 +198,7 @@ def run_probes(
     per_kind: int = DEFAULT_PER_KIND,
     kinds: Sequence[str] = (),
     batch_size: int = 2048,
+    dataset_problems: DatasetProblems | None = None,
 ) -> ProbeReport:
     """Score the honest reference and every applicable probe over a sample of problems; flag the hacks that pay.
 
@@ -212,6 +213,8 @@ def run_probes(
         per_kind: Problems per answer kind and language in the default sample.
         kinds: Probe only problems of these answer kinds (``integer``, ``choice``...), e.g. for a judge
             that grades numbers only; default: every kind.
+        dataset_problems: Reads problems from the recipe's ``train:`` dataset (the CLI passes the training
+            layer's :func:`rewardkit.train.probe_problems.dataset_problems`); without it, built-in problems.
         batch_size: Completions scored per call of the compiled recipe.
 
     Returns:
@@ -229,7 +232,7 @@ def run_probes(
     elif problem is not None:
         sample = ProblemSample([problem], "given")
     else:
-        sample = recipe_problems(recipe, ctx.languages, per_kind)
+        sample = recipe_problems(recipe, ctx.languages, per_kind, dataset_problems=dataset_problems)
     if kinds:
         unknown_kinds = sorted(set(kinds) - set(KINDS))
         if unknown_kinds:

@@ -5,17 +5,17 @@ probes take problems from it (``builtin:arith`` is generated as training generat
 ``.jsonl``/``.json``/``.csv``/``.parquet`` file is loaded and normalized as training loads it; hub
 datasets are not downloaded by a probe). Dataset problems fill the answer kinds they cover (arithmetic
 data covers ``integer``); the other kinds come from :func:`~rewardkit.probe.problems.builtin_problems`,
-so every kind is always attacked. The training layer is imported only here, lazily.
+so every kind is always attacked. Reading the dataset belongs to the training layer
+(:mod:`rewardkit.train.probe_problems`), which the caller passes in: the core never imports it.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rewardkit.probe.problems import (
@@ -51,14 +51,29 @@ class ProblemSample:
         return out
 
 
-def recipe_problems(recipe: Recipe, languages: tuple[str, ...], per_kind: int = DEFAULT_PER_KIND, seed: int = 0) -> ProblemSample:
+DatasetProblems = Callable[["Recipe", Any, tuple[str, ...], int, int], tuple[list[Problem], str]]
+"""Reads problems from a recipe's ``train:`` dataset: ``(recipe, train, languages, per_kind, seed) -> (problems, what)``.
+
+The training layer provides one (:func:`rewardkit.train.probe_problems.dataset_problems`); the CLI
+passes it in, so the core never imports the training layer."""
+
+
+def recipe_problems(
+    recipe: Recipe,
+    languages: tuple[str, ...],
+    per_kind: int = DEFAULT_PER_KIND,
+    seed: int = 0,
+    dataset_problems: DatasetProblems | None = None,
+) -> ProblemSample:
     """``per_kind`` problems of every kind in each of ``languages``: the recipe's dataset first, built-ins for the rest."""
     builtin = builtin_problems(languages, per_kind, seed=seed)
     train = getattr(recipe, "train", None)
     if not train:
         return ProblemSample(builtin, "built-in examples")
+    if dataset_problems is None:
+        return ProblemSample(builtin, "built-in examples", ["train dataset not used: no dataset reader was given"])
     try:
-        found, what = _dataset_problems(recipe, train, languages, per_kind, seed)
+        found, what = dataset_problems(recipe, train, languages, per_kind, seed)
     except Exception as exc:  # noqa: BLE001 - a dataset that cannot be read must not stop the probes
         return ProblemSample(builtin, "built-in examples", [f"train dataset not used: {type(exc).__name__}: {exc}"])
     if not found:
@@ -70,68 +85,6 @@ def recipe_problems(recipe: Recipe, languages: tuple[str, ...], per_kind: int = 
             problems.append(p)
     problems.sort(key=lambda p: (languages.index(p.language) if p.language in languages else 99, KINDS.index(p.kind)))
     return ProblemSample(problems, f"{what} + built-in examples for the other kinds")
-
-
-def _dataset_problems(
-    recipe: Recipe, train: Any, languages: tuple[str, ...], per_kind: int, seed: int
-) -> tuple[list[Problem], str]:
-    if importlib.util.find_spec("datasets") is None:
-        return [], "train dataset not used: the train extra is not installed (pip install 'rewardkit[train]')"
-    from rewardkit.train.config import DatasetSettings  # lazily: the core never imports the training layer
-
-    raw = getattr(train, "dataset", None) if not isinstance(train, dict) else train.get("dataset")
-    if raw is None:
-        settings = DatasetSettings()
-    elif isinstance(raw, DatasetSettings):
-        settings = raw
-    else:
-        settings = DatasetSettings.model_validate(raw if not hasattr(raw, "model_dump") else raw.model_dump())
-    if settings.is_builtin:
-        return _arith_problems(settings, languages, per_kind, seed), f"{settings.source} (the recipe's train dataset)"
-    source: Path | None = getattr(recipe, "source", None)
-    base = source.parent if source is not None else Path.cwd()
-    path = Path(settings.source).expanduser()
-    path = path if path.is_absolute() else base / path
-    if not path.is_file():
-        return [], f"train dataset not used: {settings.source!r} is not a local file (probes do not download datasets)"
-    from rewardkit.train.data import _load_source, normalize
-
-    rows = normalize(_load_source(settings, settings.split, base), settings)
-    problems: list[Problem] = []
-    taken: dict[tuple[str, str], int] = {}
-    for row in rows:
-        language = row["language"] if row["language"] in ("en", "vi") else (languages[0] if languages else "en")
-        if language not in languages:
-            continue
-        problem = problem_from_row(row["question"], row["solution"], row["reference"], language)
-        if problem is None or taken.get((problem.kind, language), 0) >= per_kind:
-            continue
-        taken[(problem.kind, language)] = taken.get((problem.kind, language), 0) + 1
-        problems.append(problem)
-    return problems, f"{settings.source} (the recipe's train dataset)"
-
-
-def _arith_problems(settings: Any, languages: tuple[str, ...], per_kind: int, seed: int) -> list[Problem]:
-    from rewardkit.train import arith
-
-    cfg = settings.arith
-    wanted = [lang for lang in cfg.languages if lang in languages]
-    if not wanted:
-        return []
-    drawn = arith.generate(
-        per_kind * len(wanted) * 3,
-        seed=seed + 10_007,  # the held-out stream (load_splits' eval seed): problems training evaluates on
-        level=cfg.difficulty,
-        languages=wanted,
-        graded_fraction=0.0,
-        two_step_fraction=cfg.two_step_fraction,
-    )
-    problems: list[Problem] = []
-    for language in wanted:
-        mine = [p for p in drawn if p.language == language][:per_kind]
-        for p in mine:
-            problems.append(_arith_problem(p.question, int(p.solution), p.equation, language))
-    return problems
 
 
 _STEPS = {

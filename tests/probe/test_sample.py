@@ -74,15 +74,19 @@ def test_a_recipe_with_builtin_arith_is_probed_on_its_own_problems(tmp_path):
           dataset: {source: "builtin:arith", arith: {difficulty: medium, languages: [vi]}}
         """,
     )
+    from rewardkit.train.probe_problems import dataset_problems  # the training layer reads the dataset
+
     recipe = load_recipe(path)
-    sample = recipe_problems(recipe, ("en", "vi"), per_kind=5)
+    assert recipe_problems(recipe, ("vi",), per_kind=5).notes == ["train dataset not used: no dataset reader was given"]
+    sample = recipe_problems(recipe, ("en", "vi"), per_kind=5, dataset_problems=dataset_problems)
     from_data = [p for p in sample.problems if p.source == "dataset"]
     assert len(from_data) == 5 and {(p.kind, p.language) for p in from_data} == {("integer", "vi")}
     assert "builtin:arith" in sample.source
     counts = sample.counts()
     assert set(counts) == set(KINDS) and counts["integer"] == {"vi": 5, "en": 5}  # English integers are built-in
-    report = run_probes(recipe, per_kind=5)
+    report = run_probes(recipe, per_kind=5, dataset_problems=dataset_problems)
     assert not report.problems, report.problems
+    assert "builtin:arith" in report.sample.source
 
 
 def test_without_a_train_section_the_builtin_examples_are_used(tmp_path):
