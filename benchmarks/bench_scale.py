@@ -147,7 +147,9 @@ def main() -> None:
         rows = folder / "library.jsonl"
         write_rows(rows, library_rows, seed=1)
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        results["library"] = run_library(recipes["judge"], rows)
+        library_recipe = folder / "judge-1-worker.yaml"  # several processes or actors: one engine worker each
+        library_recipe.write_text(RECIPES["judge"].replace("rewards:", "engine: {workers: 1}\nrewards:", 1), encoding="utf-8")
+        results["library"] = run_library(library_recipe, rows)
     publish(
         results,
         print_report,
@@ -172,7 +174,7 @@ def print_report(results: dict[str, Any]) -> None:
                 f"  {name}: {b['rows']:,} vs {a['rows']:,} rows: peak memory x{b['peak_mb'] / a['peak_mb']:.2f}, "
                 f"throughput x{b['rows_per_s'] / a['rows_per_s']:.2f}"
             )
-    print(f"\nlibrary paths, judge recipe, {results['library_rows']:,} rows (rows/s, scoring only):")
+    print(f"\nlibrary paths, judge recipe with engine.workers 1, {results['library_rows']:,} rows (rows/s, scoring only):")
     for name, rate in results["library"].items():
         print(f"  {name:<24} {'not installed' if rate is None else f'{rate:,.0f}'}")
 
