@@ -52,7 +52,7 @@ def _clip(node: ClipNode, samples: Sequence[Sample], run: Run, names: Sequence[s
                 value = max(node.min, value)
             if node.max is not None:
                 value = min(node.max, value)
-            outcome = Outcome.ok(value, **outcome.details, unclipped=outcome.score)
+            outcome = Outcome("ok", value, details={**outcome.details, "unclipped": outcome.score})
         results.append(Scored(outcome, scored.elapsed_ms))
     return results
 

@@ -60,8 +60,10 @@ class RewardSpec:
 
     def validate(self, params: RewardParams | dict[str, Any] | None, registry: Registry | None = None) -> RewardParams:
         """``params`` as this reward's validated model; ``registry`` reaches validators through pydantic's context."""
-        if isinstance(params, RewardParams):
+        if isinstance(params, self.params_model):
             return params
+        if isinstance(params, RewardParams):  # another reward's params: validate their values against ours
+            params = params.model_dump()
         context = {"registry": registry} if registry is not None else None
         return self.params_model.model_validate(params or {}, context=context)
 

@@ -18,7 +18,9 @@ from rewardkit.outcome import ErrorKind, Outcome
 from rewardkit.params import NoParams, RewardParams
 
 # Keyword arguments TRL passes to reward functions that are not dataset columns.
-TRL_RESERVED_KWARGS = frozenset({"trainer_state", "log_extra", "log_metric", "completion_ids", "prompts", "completions"})
+TRL_RESERVED_KWARGS = frozenset(
+    {"trainer_state", "log_extra", "log_metric", "completion_ids", "prompts", "completions", "environments"}
+)
 
 P = TypeVar("P", bound=RewardParams)
 
@@ -44,7 +46,7 @@ def message_text(value: Any, role: str | None = None) -> str:
         content = value.get("content", "")
         if isinstance(content, list):
             return "".join(part.get("text", "") for part in content if isinstance(part, Mapping))
-        return str(content)
+        return "" if content is None else str(content)  # a tool call's message has no content
     if isinstance(value, Sequence):
         messages = [m for m in value if isinstance(m, Mapping)]
         if role is not None:

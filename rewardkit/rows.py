@@ -21,7 +21,7 @@ from typing import IO, Any
 from rewardkit.reward import Sample, message_text
 
 MAX_LINE_BYTES = 16 * 2**20  # one completion of a few million tokens; longer lines are refused, not read whole
-RESERVED = frozenset({"completion", "prompt", "id"})
+RESERVED = frozenset({"completion", "prompt", "id", "completion_ids"})  # not dataset columns
 
 
 class RowsError(Exception):
@@ -41,7 +41,14 @@ class RowReader:
         self.require = require
         self.bytes_read = 0
         self.rows = 0
-        self.size: int | None = None
+        self.size: int | None = None  # known up front for a regular file (the progress bar's ETA), else None
+        if self.path != "-":
+            try:
+                info = os.stat(self.path)
+            except OSError:
+                pass  # reported when reading starts
+            else:
+                self.size = info.st_size if stat.S_ISREG(info.st_mode) else None
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
         handle = self._open()

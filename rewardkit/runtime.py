@@ -41,6 +41,10 @@ class RewardRaised(RuntimeError):
     """A reward failed and its recipe policy is ``raise``: the training step stops, on purpose."""
 
 
+class RewardBuildError(RuntimeError):
+    """A reward's constructor failed (its params validated): the message names the recipe line and the reward."""
+
+
 class RecipeReward:
     """One recipe entry, compiled: its rewards (leaves), how they combine, its policies and weight.
 
@@ -244,7 +248,13 @@ def compile_recipe(recipe: Recipe, registry: Registry | None = None) -> Compiled
     for node in recipe.rewards:
         leaves = []
         for key, ref in node.leaves():
-            reward = registry.build(ref.reward, ref.params)
+            try:
+                reward = registry.build(ref.reward, ref.params)
+            except Exception as exc:
+                where = recipe.locate(("rewards", recipe.rewards.index(node)))
+                raise RewardBuildError(
+                    f"{where}: {key}: cannot build reward {ref.reward!r}: {type(exc).__name__}: {exc}"
+                ) from exc
             reward.__name__ = node.key
             leaves.append(
                 Leaf(

@@ -7,6 +7,7 @@ training script. Parent and worker talk over a socket pair with ``multiprocessin
 framing (length-prefixed pickles), one task (a chunk of samples for one reward) at a time::
 
     parent -> worker   ("init", sys_path, memory_mb)                                    once, first
+    parent -> worker   ("prepare", key, leaf)                                 optional: build before the first task
     parent -> worker   ("task", seq, key, leaf or None, [(index, sample), ...], timeout_s)      the leaf once per worker
     worker -> parent   ("results", [(index, outcome, elapsed_ms), ...], done)           in order
     worker -> parent   ("build_error", message)                                         instead of results
@@ -325,6 +326,7 @@ class _Run:
         self.held: dict[_Worker, _Assignment | None] = {}  # None: held but idle
         self.lost = 0  # workers that died outside any sample
         self.retried: set[int] = set()  # samples sent again after a sick worker failed them (once each)
+        self.spawn_error = ""  # why the last worker process could not start, if one could not
 
     def busy(self) -> list[_Worker]:
         return [w for w, a in self.held.items() if a is not None]
@@ -382,7 +384,7 @@ class WorkerPool:
         max_tasks: a worker is replaced after scoring this many samples.
     """
 
-    def __init__(self, size: int, memory_mb: int | None = 2048, max_tasks: int = 1000) -> None:
+    def __init__(self, size: int, memory_mb: int | None = 2048, max_tasks: int = 20_000) -> None:
         self.size = max(1, int(size))
         self.memory_mb = memory_mb
         self.max_tasks = max_tasks
@@ -462,6 +464,10 @@ class WorkerPool:
                 env=env,
                 start_new_session=True,  # its own process group, killed whole on timeout (and no terminal Ctrl-C)
             )
+        except BaseException:
+            parent_sock.close()
+            board.close()
+            raise
         finally:
             child_sock.close()
             os.close(board_fd)
@@ -487,8 +493,10 @@ class WorkerPool:
             while state.pending or state.busy():
                 want = min(len(state.pending), self.size) - len(state.held)
                 if want > 0:
-                    for slot in self._acquire(want, block=not state.held):
-                        state.held[slot or self._spawn()] = None
+                    self._hold(state, want)
+                    if not state.held:  # no worker could be started at all: every waiting sample says why
+                        self._fail_pending(state, f"cannot start a worker process: {state.spawn_error}")
+                        continue
                 for worker in state.idle():
                     if state.pending:
                         self._dispatch(state, worker)
@@ -508,6 +516,28 @@ class WorkerPool:
             if state.held:
                 self._release(list(state.held))
         return [r if r is not None else (Outcome.error(ErrorKind.CRASH, "no result"), 0.0) for r in state.results]
+
+    def _hold(self, state: _Run, want: int) -> None:
+        """Take up to ``want`` slots for this run, starting processes for empty ones.
+
+        A process that cannot start (too many open files, no memory for fork) leaves its slot free
+        again: the run goes on with the workers it has, and the pool never loses a slot.
+        """
+        slots = self._acquire(want, block=not state.held)
+        for slot in slots:
+            if slot is None:
+                try:
+                    slot = self._spawn()
+                except Exception as exc:  # noqa: BLE001 - OSError from fork/exec, pipes, the board
+                    state.spawn_error = f"{type(exc).__name__}: {exc}"
+                    self._release([None])
+                    continue
+            state.held[slot] = None
+
+    def _fail_pending(self, state: _Run, message: str) -> None:
+        failure = Outcome.error(ErrorKind.CRASH, message)
+        while state.pending:
+            state.results[state.pending.popleft()] = (failure, 0.0)
 
     def _dispatch(self, state: _Run, worker: _Worker) -> None:
         job = state.job
@@ -687,7 +717,13 @@ class WorkerPool:
         del state.held[worker]
         self._discard(worker)
         if state.pending:
-            state.held[self._spawn()] = None
+            try:
+                state.held[self._spawn()] = None
+            except Exception as exc:  # noqa: BLE001 - the slot stays free; the run goes on with what it holds
+                state.spawn_error = f"{type(exc).__name__}: {exc}"
+                self._release([None])
+                if not state.held:
+                    self._fail_pending(state, f"cannot start a worker process: {state.spawn_error}")
         else:
             self._release([None])
 

@@ -121,12 +121,14 @@ def guard(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from rewardkit.plugins import PluginLoadError
         from rewardkit.registry import RegistryError, UnknownNameError
-        from rewardkit.runtime import RewardRaised
+        from rewardkit.runtime import RewardBuildError, RewardRaised
 
         try:
             return func(*args, **kwargs)
         except RewardRaised as exc:
             fail(f"error: {exc} (the recipe's policy for this reward is `raise`)", 1)
+        except RewardBuildError as exc:
+            fail(str(exc))
         except (PluginLoadError, RegistryError) as exc:
             fail(f"error: {exc}")
         except UnknownNameError as exc:

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from rewardkit.cli.common import guard, load_or_exit
 from rewardkit.probe import ProbeReport, parse_margin, run_probes
 
 
@@ -142,6 +143,7 @@ def _console(report: ProbeReport) -> Any:
     help="Use the weights of this training step (default: after every schedule).",
 )
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a recipe key (as in train).")
+@guard
 def probe_command(
     recipe_path: Path,
     strict: bool,
@@ -155,24 +157,21 @@ def probe_command(
     overrides: tuple[str, ...],
 ) -> None:
     """Attack RECIPE with reward-hacking completions and flag the hacks that score like an honest answer."""
-    from rewardkit.recipe import RecipeError, load_recipe
     from rewardkit.registry import UnknownNameError
 
     try:
         parse_margin(margin)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--margin") from None
-    try:
-        recipe = load_recipe(recipe_path, overrides=list(overrides))
-    except RecipeError as exc:
-        click.echo(str(exc), err=True)
-        raise SystemExit(2) from None
+    recipe = load_or_exit(str(recipe_path), overrides)
     try:
         report = run_probes(
             recipe, margin=margin, only=only, step=step, per_kind=per_kind, kinds=kinds, dataset_problems=_dataset_reader()
         )
     except UnknownNameError as exc:
         raise click.BadParameter(exc.describe(), param_hint="--only") from None
+    except ValueError as exc:  # an unknown --kind, or nothing left to probe
+        raise click.BadParameter(str(exc), param_hint="--kind") from None
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:

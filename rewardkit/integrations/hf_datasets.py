@@ -6,7 +6,7 @@ Example (rejection sampling: keep the correct samples)::
     from rewardkit.integrations.hf_datasets import score_dataset
 
     samples = load_dataset("json", data_files="samples.jsonl", split="train")  # question, completion, answer
-    scored = score_dataset(samples, "recipes/gsm8k-en.yaml", num_proc=4)     # recipe: {gold: answer}
+    scored = score_dataset(samples, "my-judge.yaml", num_proc=4)     # params: {gold: answer}
     correct = scored.filter(lambda row: row["reward_correct"] == 1.0)
 """
 

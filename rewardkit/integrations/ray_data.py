@@ -11,7 +11,7 @@ Example::
     from rewardkit.integrations.ray_data import score_ray_dataset
 
     ds = ray.data.read_json("s3://bucket/samples/")
-    scored = score_ray_dataset(ds, "recipes/gsm8k-en.yaml", concurrency=16)
+    scored = score_ray_dataset(ds, "my-judge.yaml", concurrency=16)
     scored.filter(lambda row: row["reward_correct"] == 1.0).write_json("s3://bucket/correct/")
 """
 

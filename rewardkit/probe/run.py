@@ -238,6 +238,8 @@ def run_probes(
         if unknown_kinds:
             raise ValueError(f"unknown answer kind {unknown_kinds[0]!r}; choose from {', '.join(KINDS)}")
         sample.problems = [p for p in sample.problems if p.kind in kinds]
+    if not sample.problems:
+        raise ValueError("no problems to probe (the sample is empty" + (f" for kinds {', '.join(kinds)})" if kinds else ")"))
     contexts = [ctx.with_problem(p) for p in sample.problems]
     specs = registry.probes
     unknown = [name for name in only if name not in specs]

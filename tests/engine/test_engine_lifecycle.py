@@ -119,8 +119,8 @@ def test_workers_fall_back_to_the_pickled_reward(engine):
     from rewardkit.plugins import get_registry
 
     reward = get_registry().reward("fault.pid").build()
-    orphan_blueprint = Leaf("runtime", "fault.pid", {}, "process", 0.5, built=reward)
-    scored = engine.run(orphan_blueprint, samples("p"))
+    runtime_leaf = Leaf("runtime", "fault.pid", {}, "process", 0.5, built=reward)
+    scored = engine.run(runtime_leaf, samples("p"))
     assert scored[0].outcome.status == "ok" and scored[0].outcome.score != os.getpid()
 
 
