@@ -146,7 +146,7 @@ def train_command(
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a recipe key.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def eval_command(recipe_path: str, adapter: str | None, model: str | None, overrides: tuple[str, ...], as_json: bool) -> None:
-    """Held-out accuracy (strict and lenient, by language) of a model or adapter, measured as `train` does."""
+    """Held-out accuracy (greedy strict and lenient, pass@k, by language) of a model or adapter, measured as `train` does."""
     import json
 
     from rewardkit.train.data import DataError
