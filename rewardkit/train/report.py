@@ -70,8 +70,11 @@ class Verdict:
         else:
             answers = f"left the answers themselves unchanged (within ±{self.noise * 100:.1f} pts noise)"
         if self.room is not None and self.k is not None:
-            used = f"{self.lenient_gain / self.room * 100:.0f} %" if self.room > 1e-9 else "none"
-            answers += f"; pass@{self.k} before GRPO left {self.room * 100:.1f} pts of room, of which GRPO used {used}"
+            if self.room > 1e-9 and self.lenient_gain > 0:
+                used = f"GRPO turned {self.lenient_gain / self.room * 100:.0f} % of it into greedy accuracy"
+            else:
+                used = "GRPO turned none of it into greedy accuracy"
+            answers += f"; pass@{self.k} before GRPO left {self.room * 100:.1f} pts of room, and {used}"
         form = "taught the graded format" if self.strict_target else "did not teach the graded format (strict below +30 pts)"
         if self.target:
             head = "targets reached"

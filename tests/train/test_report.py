@@ -37,7 +37,8 @@ def test_verdict_names_the_room_pass_at_k_left() -> None:
     before = {**_result(0.2, 0.6), "pass_k": {"k": 8, "temperature": 0.7, "strict": 0.3, "lenient": 0.9}}
     result = verdict(before, _result(0.8, 0.75))
     assert abs(result.room - 0.3) < 1e-9 and result.k == 8
-    assert "pass@8 before GRPO left 30.0 pts of room, of which GRPO used 50 %" in result.summary
+    assert "pass@8 before GRPO left 30.0 pts of room, and GRPO turned 50 % of it into greedy accuracy" in result.summary
+    assert "turned none of it" in verdict(before, _result(0.8, 0.55)).summary
     assert result.to_dict()["lenient_room"] == result.room
 
 
