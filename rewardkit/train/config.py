@@ -156,9 +156,13 @@ class WarmupSettings(BaseModel):
 
 
 class EvalSettings(_Section):
-    """Greedy held-out evaluation before and after GRPO (strict and lenient accuracy)."""
+    """Held-out evaluation before and after GRPO: greedy strict and lenient accuracy, and sampled pass@k."""
 
     enabled: bool = True
+    pass_k: int = Field(
+        default=8, ge=0, le=256, description="completions sampled per problem for pass@k (0: greedy accuracy only)"
+    )
+    temperature: float | None = Field(default=None, gt=0, description="pass@k sampling temperature (default: grpo.temperature)")
     max_new_tokens: int | None = Field(default=None, ge=1, le=8192, description="default: grpo.max_completion_length")
     batch_size: int = Field(default=128, ge=1, le=4096)
     reasoning_tag: str = "think"

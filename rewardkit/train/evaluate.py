@@ -1,4 +1,4 @@
-"""Greedy held-out evaluation: strict and lenient accuracy, per language.
+"""Held-out evaluation: greedy strict and lenient accuracy (pass@1), sampled pass@k, per language.
 
 *Strict*: the completion is in the graded format ``<think>…</think><answer>X</answer>`` and X is
 the gold. *Lenient*: the final answer, in any format (a tag, "The answer is", "Đáp số", or the
@@ -7,6 +7,11 @@ column (its first entry with a parameter marked ``Column(gold=True)``, pointed a
 other params as in the recipe), or ``math.equivalence`` (locale-aware numbers) when the recipe has
 none. Strict judges the answer tag's content, lenient the whole completion. Prompts are tokenized
 exactly as TRL's GRPOTrainer does, and decoding is greedy, so before and after are comparable.
+
+*pass@k*: k completions sampled per problem at the training temperature (top-k and top-p off, as
+GRPO samples them); a problem counts when at least one of them is right. It bounds what GRPO can
+turn into greedy accuracy: a problem no sample solves gives GRPO no signal, and one solved greedily
+already has nothing to gain. Sampling is seeded, so the same model gives the same figure.
 """
 
 from __future__ import annotations
@@ -31,6 +36,21 @@ class LanguageScore:
     strict: float = 0.0
     lenient: float = 0.0
     format: float = 0.0
+    pass_k_strict: float | None = None
+    pass_k_lenient: float | None = None
+
+
+@dataclass
+class PassAtK:
+    """k sampled completions per problem: pass@k and the mean accuracy of single samples."""
+
+    k: int
+    temperature: float
+    strict: float  # share of problems with at least one of k samples strictly right
+    lenient: float
+    sample_strict: float  # mean over all samples (the expected accuracy of one sample at this temperature)
+    sample_lenient: float
+    seconds: float = 0.0
 
 
 @dataclass
@@ -44,6 +64,7 @@ class EvalResult:
     by_language: dict[str, LanguageScore] = field(default_factory=dict)
     judge: str = ""
     examples: list[dict[str, Any]] = field(default_factory=list)
+    pass_k: PassAtK | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -203,15 +224,126 @@ def _rate(flags: Sequence[bool], idx: Sequence[int]) -> float:
     return sum(1 for i in idx if flags[i]) / len(idx) if idx else 0.0
 
 
+def pass_at_k(n: int, c: int, k: int) -> float:
+    """Unbiased pass@k of one problem from ``n`` samples of which ``c`` are right (Chen et al., 2021).
+
+    ``1 - C(n-c, k) / C(n, k)``: the chance that k of the n samples, drawn without replacement,
+    hold at least one right one. With ``n == k`` it is 1 when any sample is right, else 0.
+
+    Example:
+        >>> pass_at_k(8, 0, 8), pass_at_k(8, 1, 8), pass_at_k(4, 2, 1)
+        (0.0, 1.0, 0.5)
+    """
+    if not 0 <= c <= n or not 1 <= k <= n:
+        raise ValueError(f"pass@k needs 0 <= c <= n and 1 <= k <= n (n={n}, c={c}, k={k})")
+    if n - c < k:
+        return 1.0
+    product = 1.0
+    for i in range(n - c + 1, n + 1):
+        product *= 1.0 - k / i
+    return 1.0 - product
+
+
+def score_samples(
+    samples: Sequence[Sequence[str]],
+    golds: Sequence[str],
+    languages: Sequence[str],
+    judge: RewardJudge,
+    k: int,
+    temperature: float,
+    reasoning_tag: str = "think",
+    answer_tag: str = "answer",
+) -> tuple[PassAtK, dict[str, tuple[float, float]]]:
+    """pass@k (strict and lenient) of ``samples[i]`` (n >= k completions of problem i), overall and per language.
+
+    Returns:
+        The overall :class:`PassAtK` and, per language, ``(strict, lenient)`` pass@k.
+    """
+    flat = [c for group in samples for c in group]
+    owner = [i for i, group in enumerate(samples) for _ in group]
+    flat_golds = [golds[i] for i in owner]
+    answers = [graded_answer(c, reasoning_tag, answer_tag) for c in flat]
+    strict_idx = [j for j, a in enumerate(answers) if a is not None]
+    strict_ok = dict(
+        zip(strict_idx, judge([answers[j] or "" for j in strict_idx], [flat_golds[j] for j in strict_idx]), strict=True)
+    )
+    lenient = judge(flat, flat_golds)
+    n_problems = len(samples)
+    right_strict, right_lenient = [0] * n_problems, [0] * n_problems
+    for j, i in enumerate(owner):
+        right_strict[i] += bool(strict_ok.get(j, False))
+        right_lenient[i] += bool(lenient[j])
+    per_strict = [pass_at_k(len(samples[i]), right_strict[i], k) for i in range(n_problems)]
+    per_lenient = [pass_at_k(len(samples[i]), right_lenient[i], k) for i in range(n_problems)]
+
+    def mean(values: Sequence[float], idx: Sequence[int]) -> float:
+        return sum(values[i] for i in idx) / len(idx) if idx else 0.0
+
+    every = list(range(n_problems))
+    total = max(len(flat), 1)
+    overall = PassAtK(
+        k=k,
+        temperature=temperature,
+        strict=mean(per_strict, every),
+        lenient=mean(per_lenient, every),
+        sample_strict=sum(right_strict) / total,
+        sample_lenient=sum(right_lenient) / total,
+    )
+    by_language = {}
+    for lang in sorted({lang or "all" for lang in languages}):
+        idx = [i for i in every if (languages[i] or "all") == lang]
+        by_language[lang] = (mean(per_strict, idx), mean(per_lenient, idx))
+    return overall, by_language
+
+
 def generate_greedy(model: Any, tokenizer: Any, prompts: Sequence[Any], max_new_tokens: int, batch_size: int = 128) -> list[str]:
     """Greedy completions for ``prompts`` (chat messages or strings), tokenized the way GRPOTrainer does."""
+    return [group[0] for group in _generate(model, tokenizer, prompts, max_new_tokens, batch_size)]
+
+
+def generate_samples(
+    model: Any,
+    tokenizer: Any,
+    prompts: Sequence[Any],
+    max_new_tokens: int,
+    *,
+    k: int,
+    temperature: float,
+    seed: int = 0,
+    batch_size: int = 128,
+) -> list[list[str]]:
+    """``k`` sampled completions per prompt (temperature only: no top-k, no top-p), seeded and reproducible.
+
+    ``batch_size`` counts sequences: each ``generate`` call samples ``batch_size // k`` prompts (at least one)
+    ``k`` times. Smaller calls waste less on the one sample in the batch that never stops. The global torch
+    random state is left as it was.
+    """
+    import torch
+
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return _generate(model, tokenizer, prompts, max_new_tokens, max(1, batch_size // k), k=k, temperature=temperature)
+
+
+def _generate(
+    model: Any,
+    tokenizer: Any,
+    prompts: Sequence[Any],
+    max_new_tokens: int,
+    batch_size: int,
+    k: int = 1,
+    temperature: float | None = None,
+) -> list[list[str]]:
     import torch
 
     was_training = model.training
     model.train(False)  # inference mode: dropout off
     device = next(model.parameters()).device
     eos = model.generation_config.eos_token_id
-    outputs: list[str] = []
+    sampling: dict[str, Any] = {"do_sample": False}
+    if temperature is not None:
+        sampling = {"do_sample": True, "temperature": temperature, "top_k": 0, "top_p": 1.0, "num_return_sequences": k}
+    outputs: list[list[str]] = []
     try:
         for start in range(0, len(prompts), batch_size):
             batch = list(prompts[start : start + batch_size])
@@ -230,11 +362,12 @@ def generate_greedy(model: Any, tokenizer: Any, prompts: Sequence[Any], max_new_
                     input_ids=input_ids,
                     attention_mask=mask,
                     max_new_tokens=max_new_tokens,
-                    do_sample=False,
                     eos_token_id=eos,
                     pad_token_id=pad,
+                    **sampling,
                 )
-            outputs.extend(tokenizer.batch_decode(out[:, width:], skip_special_tokens=True))
+            texts = tokenizer.batch_decode(out[:, width:], skip_special_tokens=True)
+            outputs.extend(texts[i : i + k] for i in range(0, len(texts), k))
     finally:
         model.train(was_training)
     return outputs
@@ -252,24 +385,46 @@ def evaluate_model(
     reasoning_tag: str = "think",
     answer_tag: str = "answer",
     locale: str = "auto",
+    pass_k: int = 0,
+    temperature: float = 1.0,
+    seed: int = 0,
 ) -> EvalResult:
-    """Generate greedily for every held-out row and score strict/lenient accuracy.
+    """Generate greedily for every held-out row and score strict/lenient accuracy; optionally pass@k too.
 
     Args:
         model: a causal LM (a PEFT model works too).
         tokenizer: its tokenizer (with the chat template for conversational prompts).
         rows: the held-out dataset (``prompt``, ``solution``, ``language`` columns).
         max_new_tokens: the same budget before and after training.
-        batch_size: prompts per ``generate`` call.
+        batch_size: prompts per greedy ``generate`` call, sequences per sampling call.
         judge: how answers are compared; default :func:`make_judge` for ``recipe`` and ``locale``.
         recipe: the recipe whose gold-reading reward judges (when ``judge`` is not given).
         reasoning_tag: the graded format's reasoning tag.
         answer_tag: the graded format's answer tag.
         locale: number convention of the fallback judge (a recipe without a gold-reading reward).
+        pass_k: also sample this many completions per row and report pass@k (0: greedy only).
+        temperature: the sampling temperature of pass@k (the training temperature).
+        seed: seeds the sampling.
 
     Returns:
         The :class:`EvalResult`.
     """
+    import time
+
     judge = judge or make_judge(recipe, locale)
     completions = generate_greedy(model, tokenizer, rows["prompt"], max_new_tokens, batch_size)
-    return score_completions(completions, rows["solution"], rows["language"], judge, reasoning_tag, answer_tag)
+    result = score_completions(completions, rows["solution"], rows["language"], judge, reasoning_tag, answer_tag)
+    if pass_k > 0:
+        began = time.monotonic()
+        samples = generate_samples(
+            model, tokenizer, rows["prompt"], max_new_tokens, k=pass_k, temperature=temperature, seed=seed, batch_size=batch_size
+        )
+        overall, by_language = score_samples(
+            samples, rows["solution"], rows["language"], judge, pass_k, temperature, reasoning_tag, answer_tag
+        )
+        overall.seconds = round(time.monotonic() - began, 2)
+        result.pass_k = overall
+        for lang, (strict, lenient) in by_language.items():
+            if lang in result.by_language:
+                result.by_language[lang].pass_k_strict, result.by_language[lang].pass_k_lenient = strict, lenient
+    return result

@@ -2,8 +2,12 @@
 
 Accuracy is reported two ways, before and after GRPO, on the same problems with the same greedy
 decoding: *strict* (graded format and right answer) and *lenient* (right final number in any
-format). The verdict compares the gains with the demo's targets: strict at least +30 points with
-lenient not lower beyond noise, and the stretch, lenient at least +5 points.
+format). Next to it, *pass@k*: k completions sampled at the training temperature, a problem counts
+when one of them is right. Greedy accuracy is pass@1; the gap between pass@1 and pass@k before GRPO
+is the room GRPO can turn into greedy accuracy (it learns only from groups with a right sample).
+
+The verdict judges the two things GRPO can improve separately: the format (strict at least +30
+points) and the answers themselves (lenient at least +5 points), and says which happened.
 """
 
 from __future__ import annotations
@@ -25,41 +29,72 @@ REPORT_KEYS = (
     "by_language",
     "wall_seconds",
 )
+# With pass@k on (train.eval.pass_k > 0), report.json also has these (issue 14).
+PASS_K_KEYS = (
+    "pass_k",
+    "pass_k_strict_before_grpo",
+    "pass_k_strict_after_grpo",
+    "pass_k_lenient_before_grpo",
+    "pass_k_lenient_after_grpo",
+)
 STRICT_TARGET = 0.30
-LENIENT_STRETCH = 0.05
+LENIENT_TARGET = 0.05
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """Which of the demo's targets a run reached."""
+    """Which of the demo's targets a run reached: the format (strict) and the answers (lenient)."""
 
     strict_gain: float
     lenient_gain: float
     noise: float  # two standard errors of the lenient accuracy before GRPO
-    target: bool  # strict >= +30 points and lenient not lower beyond noise
-    stretch: bool  # lenient >= +5 points
+    strict_target: bool  # strict >= +30 points
+    lenient_target: bool  # lenient >= +5 points
+    room: float | None = None  # lenient pass@k minus greedy lenient accuracy, before GRPO
+    k: int | None = None
+
+    @property
+    def target(self) -> bool:
+        """Both targets: GRPO taught the format and made the answers better."""
+        return self.strict_target and self.lenient_target
 
     @property
     def summary(self) -> str:
         gains = f"strict {self.strict_gain * 100:+.1f} pts, lenient {self.lenient_gain * 100:+.1f} pts"
-        if self.target and self.stretch:
-            return f"target and stretch reached ({gains}): GRPO fixed the format and improved the answers themselves"
+        if self.lenient_target:
+            answers = "improved the answers themselves"
+        elif self.lenient_gain < -self.noise:
+            answers = f"made the answers themselves worse (beyond the ±{self.noise * 100:.1f} pts noise)"
+        elif self.lenient_gain > self.noise:
+            answers = "improved the answers themselves, by less than 5 points"
+        else:
+            answers = f"left the answers themselves unchanged (within ±{self.noise * 100:.1f} pts noise)"
+        if self.room is not None and self.k is not None:
+            if self.room > 1e-9 and self.lenient_gain > 0:
+                used = f"GRPO turned {self.lenient_gain / self.room * 100:.0f} % of it into greedy accuracy"
+            else:
+                used = "GRPO turned none of it into greedy accuracy"
+            answers += f"; pass@{self.k} before GRPO left {self.room * 100:.1f} pts of room, and {used}"
+        form = "taught the graded format" if self.strict_target else "did not teach the graded format (strict below +30 pts)"
         if self.target:
-            return (
-                f"target reached, stretch not reached ({gains}): GRPO taught the graded format; "
-                "the answers themselves did not improve by 5 points"
-            )
-        if self.stretch:
-            return f"stretch reached but not the strict target ({gains})"
-        return f"target not reached ({gains})"
+            head = "targets reached"
+        elif self.strict_target:
+            head = "strict target reached, lenient target not reached"
+        elif self.lenient_target:
+            head = "lenient target reached, strict target not reached"
+        else:
+            head = "targets not reached"
+        return f"{head} ({gains}): GRPO {form} and {answers}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "strict_gain": self.strict_gain,
             "lenient_gain": self.lenient_gain,
             "lenient_noise": self.noise,
+            "strict_target_reached": self.strict_target,
+            "lenient_target_reached": self.lenient_target,
             "target_reached": self.target,
-            "stretch_reached": self.stretch,
+            "lenient_room": self.room,
             "summary": self.summary,
         }
 
@@ -71,12 +106,15 @@ def verdict(before: dict[str, Any], after: dict[str, Any]) -> Verdict:
     noise = 2 * math.sqrt(max(lenient_before * (1 - lenient_before), 1e-9) / n)
     strict_gain = float(after["strict"]) - float(before["strict"])
     lenient_gain = float(after["lenient"]) - lenient_before
+    sampled = before.get("pass_k") or None
     return Verdict(
         strict_gain=strict_gain,
         lenient_gain=lenient_gain,
         noise=noise,
-        target=strict_gain >= STRICT_TARGET - 1e-9 and lenient_gain >= -noise,
-        stretch=lenient_gain >= LENIENT_STRETCH - 1e-9,
+        strict_target=strict_gain >= STRICT_TARGET - 1e-9,
+        lenient_target=lenient_gain >= LENIENT_TARGET - 1e-9,
+        room=float(sampled["lenient"]) - lenient_before if sampled else None,
+        k=int(sampled["k"]) if sampled else None,
     )
 
 
@@ -105,6 +143,12 @@ def build_report(
         report["lenient_after_grpo"] = eval_after["lenient"]
         report["format_after_grpo"] = eval_after["format"]
         report["eval_size"] = eval_after["n"]
+    for label, result in (("before_grpo", eval_before), ("after_grpo", eval_after)):
+        sampled = (result or {}).get("pass_k")
+        if sampled:
+            report["pass_k"] = {"k": sampled["k"], "temperature": sampled["temperature"]}
+            for key in ("strict", "lenient", "sample_strict", "sample_lenient"):
+                report[f"pass_k_{key}_{label}"] = sampled[key]
     if eval_base is not None:
         report["accuracy_base"] = eval_base["strict"]
         report["lenient_base"] = eval_base["lenient"]
@@ -127,6 +171,9 @@ def _by_language(*results: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
             entry[f"strict_{label}"] = score["strict"]
             entry[f"lenient_{label}"] = score["lenient"]
             entry[f"format_{label}"] = score["format"]
+            if score.get("pass_k_lenient") is not None:
+                entry[f"pass_k_strict_{label}"] = score["pass_k_strict"]
+                entry[f"pass_k_lenient_{label}"] = score["pass_k_lenient"]
     return out
 
 
@@ -149,20 +196,47 @@ def render_markdown(report: dict[str, Any], examples: list[dict[str, Any]] | Non
             "| | base model | before GRPO | after GRPO | change |",
             "|---|---|---|---|---|",
         ]
-        for key, label in (("accuracy", "strict"), ("lenient", "lenient"), ("format", "graded format")):
+        sampled = report.get("pass_k") or {}
+        k = sampled.get("k")
+        rows = [("accuracy", "strict")]
+        if k:
+            rows += [("pass_k_strict", f"strict pass@{k}")]
+        rows += [("lenient", "lenient")]
+        if k:
+            rows += [("pass_k_lenient", f"lenient pass@{k}"), ("pass_k_sample_lenient", "lenient, one sample (mean)")]
+        rows += [("format", "graded format")]
+        for key, label in rows:
             base = report.get(f"{key}_base")
             before, after = report.get(f"{key}_before_grpo"), report.get(f"{key}_after_grpo")
             change = "-" if before is None or after is None else f"{100 * (after - before):+.1f} pts"
             lines.append(f"| {label} | {_pct(base)} | {_pct(before)} | {_pct(after)} | {change} |")
         lines.append("")
+        if k:
+            lines += [
+                f"*strict* and *lenient* are greedy (pass@1). *pass@{k}*: {k} completions sampled per problem at "
+                f"temperature {sampled.get('temperature')}, the problem counts when one is right. GRPO learns only "
+                f"from problems some sample solves, so lenient pass@{k} minus greedy lenient before GRPO is the room "
+                "it has to make the answers better.",
+                "",
+            ]
     by_language = report.get("by_language") or {}
     if by_language:
-        lines += ["## By language", "", "| language | n | strict before → after | lenient before → after |", "|---|---|---|---|"]
+        k = (report.get("pass_k") or {}).get("k")
+        head = "| language | n | strict before → after | lenient before → after |"
+        if k:
+            head += f" strict pass@{k} before → after | lenient pass@{k} before → after |"
+        lines += ["## By language", "", head, "|" + "---|" * (head.count("|") - 1)]
         for lang, entry in sorted(by_language.items()):
-            lines.append(
+            row = (
                 f"| {lang} | {entry['n']} | {_pct(entry.get('strict_before_grpo'))} → {_pct(entry.get('strict_after_grpo'))} "
                 f"| {_pct(entry.get('lenient_before_grpo'))} → {_pct(entry.get('lenient_after_grpo'))} |"
             )
+            if k:
+                row += (
+                    f" {_pct(entry.get('pass_k_strict_before_grpo'))} → {_pct(entry.get('pass_k_strict_after_grpo'))} "
+                    f"| {_pct(entry.get('pass_k_lenient_before_grpo'))} → {_pct(entry.get('pass_k_lenient_after_grpo'))} |"
+                )
+            lines.append(row)
         lines.append("")
     result = report.get("verdict")
     if result:
@@ -171,9 +245,12 @@ def render_markdown(report: dict[str, Any], examples: list[dict[str, Any]] | Non
             "",
             f"**{result['summary']}.**",
             "",
-            f"Targets: strict ≥ +{100 * STRICT_TARGET:.0f} pts with lenient not lower beyond noise "
-            f"(±{100 * result['lenient_noise']:.1f} pts, two standard errors); "
-            f"stretch: lenient ≥ +{100 * LENIENT_STRETCH:.0f} pts.",
+            f"- the format: strict ≥ +{100 * STRICT_TARGET:.0f} pts: "
+            f"**{'reached' if result['strict_target_reached'] else 'not reached'}** "
+            f"({100 * result['strict_gain']:+.1f} pts)",
+            f"- the answers themselves: lenient ≥ +{100 * LENIENT_TARGET:.0f} pts: "
+            f"**{'reached' if result['lenient_target_reached'] else 'not reached'}** "
+            f"({100 * result['lenient_gain']:+.1f} pts; noise ±{100 * result['lenient_noise']:.1f} pts, two standard errors)",
             "",
         ]
     rewards = report.get("reward_curve") or {}

@@ -244,8 +244,10 @@ class Run:
                 raise TrainError([f"{self.recipe.locate(('rewards',))}: {exc}"]) from None
         return self._judge
 
-    def evaluate(self, label: str, model_path: str | Path, adapter: Path | None = None) -> dict[str, Any] | None:
-        """Greedy held-out accuracy of a model (and adapter), on the main process only."""
+    def evaluate(
+        self, label: str, model_path: str | Path, adapter: Path | None = None, sample: bool = True
+    ) -> dict[str, Any] | None:
+        """Greedy held-out accuracy of a model (and adapter), and pass@k unless ``sample`` is False; main process only."""
         if not self.settings.eval.enabled:
             return None
         state = _state()
@@ -256,6 +258,8 @@ class Run:
 
             began = time.monotonic()
             model = load_model(model_path, self.settings.model, adapter)
+            if adapter is not None and hasattr(model, "merge_and_unload"):
+                model = model.merge_and_unload()  # the same function, generated without the LoRA detour: faster
             ev = self.settings.eval
             max_new = ev.max_new_tokens or int(self.grpo_args.get("max_completion_length", 32))
             out = evaluate_model(
@@ -267,6 +271,9 @@ class Run:
                 reasoning_tag=ev.reasoning_tag,
                 answer_tag=ev.answer_tag,
                 judge=self.judge(),
+                pass_k=ev.pass_k if sample else 0,
+                temperature=ev.temperature or float(self.grpo_args.get("temperature", 1.0)),
+                seed=self.settings.seed,
             )
             result = out.to_dict()
             del model
@@ -275,6 +282,12 @@ class Run:
             self.say(
                 f"eval {label}: strict {100 * out.strict:.1f} %, lenient {100 * out.lenient:.1f} %, "
                 f"graded format {100 * out.format:.1f} % on {out.n} held-out problems"
+                + (
+                    f"; pass@{out.pass_k.k} (T {out.pass_k.temperature:g}): strict {100 * out.pass_k.strict:.1f} %, "
+                    f"lenient {100 * out.pass_k.lenient:.1f} % ({out.pass_k.seconds:.0f} s)"
+                    if out.pass_k
+                    else ""
+                )
             )
         state.wait_for_everyone()
         return result
@@ -560,7 +573,7 @@ class Run:
             eval_base = None
             grpo_start = self.model_path
             if warm:
-                eval_base = self.evaluate("base model", self.model_path)
+                eval_base = self.evaluate("base model", self.model_path, sample=False)  # untrained: pass@k says nothing
                 sft_log = MetricsLogger(metrics_path, "sft", self.console if main else None)
                 grpo_start = self.warmup([sft_log, GracefulStop(flag)], reuse_sft)
                 if flag.requested:

@@ -36,3 +36,37 @@ def test_score_completions_strict_lenient_format_by_language() -> None:
     assert result.judge == "math.equivalence" and result.examples[0]["strict"] is True
     unlabeled = score_completions(["5"], ["5"], [""], judge)
     assert list(unlabeled.by_language) == ["all"]
+
+
+def test_pass_at_k_estimator() -> None:
+    import math
+
+    import pytest
+
+    from rewardkit.train.evaluate import pass_at_k
+
+    assert pass_at_k(8, 0, 8) == 0.0 and pass_at_k(8, 1, 8) == 1.0 and pass_at_k(8, 8, 1) == 1.0
+    assert pass_at_k(4, 2, 1) == pytest.approx(0.5)  # pass@1 is the share of right samples
+    assert pass_at_k(10, 3, 2) == pytest.approx(1 - math.comb(7, 2) / math.comb(10, 2))
+    with pytest.raises(ValueError):
+        pass_at_k(4, 5, 1)
+    with pytest.raises(ValueError):
+        pass_at_k(4, 1, 5)
+
+
+def test_score_samples_pass_at_k_strict_lenient_by_language() -> None:
+    from rewardkit.train.evaluate import score_samples
+
+    samples = [
+        ["<think>2 + 3 = 5</think><answer>5</answer>", "7"],  # one strict right: pass@2 strict and lenient
+        ["The answer is 5.", "4"],  # lenient only
+        ["<think>x</think><answer>6</answer>", "6"],  # nothing right
+        ["Đáp số: 5", "5"],  # lenient both
+    ]
+    overall, by_language = score_samples(samples, ["5"] * 4, ["en", "en", "vi", "vi"], make_judge(), k=2, temperature=0.7)
+    assert (overall.k, overall.temperature) == (2, 0.7)
+    assert (overall.strict, overall.lenient) == (0.25, 0.75)
+    assert overall.sample_strict == 1 / 8 and overall.sample_lenient == 4 / 8
+    assert by_language == {"en": (0.5, 1.0), "vi": (0.0, 0.5)}
+    one, _ = score_samples(samples, ["5"] * 4, ["en"] * 4, make_judge(), k=1, temperature=0.7)
+    assert one.lenient == overall.sample_lenient  # pass@1 from n samples: the mean accuracy of one sample

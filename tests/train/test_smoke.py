@@ -123,6 +123,14 @@ def test_train_command_end_to_end_then_resume_and_eval(tmp_path: Path, tiny_reci
     for key in REPORT_KEYS:
         assert key in report, key
     assert report["eval_size"] == 16 and set(report["by_language"]) == {"en", "vi"}
+    from rewardkit.train.report import PASS_K_KEYS
+
+    for key in PASS_K_KEYS:  # pass@k before and after GRPO, by default k = 8 at the GRPO temperature
+        assert key in report, key
+    assert report["pass_k"]["k"] == 8 and 0.0 <= report["pass_k_lenient_after_grpo"] <= 1.0
+    assert report["pass_k_lenient_before_grpo"] >= report["pass_k_sample_lenient_before_grpo"]
+    assert "pass_k_lenient_after_grpo" in report["by_language"]["en"] and "pass_k_lenient_base" not in report
+    assert "lenient pass@8" in (out / "report.md").read_text()
     phases = {json.loads(line)["phase"] for line in (out / "metrics.jsonl").read_text().splitlines()}
     assert phases == {"sft", "grpo"}
     assert "outputs in" in result.output and "preflight" in result.output
@@ -135,7 +143,13 @@ def test_train_command_end_to_end_then_resume_and_eval(tmp_path: Path, tiny_reci
 
     evaluated = runner.invoke(cli, ["eval", str(recipe), "--adapter", str(out / "adapter"), "--json"], catch_exceptions=False)
     assert evaluated.exit_code == 0, evaluated.output
-    assert json.loads(evaluated.output)["n"] == 16
+    measured = json.loads(evaluated.output)
+    assert measured["n"] == 16 and measured["pass_k"]["k"] == 8
+    assert measured["by_language"]["vi"]["pass_k_lenient"] is not None
+    shown = runner.invoke(
+        cli, ["eval", str(recipe), "--adapter", str(out / "adapter"), "--set", "train.eval.pass_k=2"], catch_exceptions=False
+    )
+    assert shown.exit_code == 0 and "pass@2 (T" in shown.output and "greedy (pass@1)" in shown.output
 
 
 def test_dry_run_shows_preflight_and_trains_nothing(tmp_path: Path, tiny_recipe) -> None:

@@ -72,7 +72,9 @@ def test_values_are_checked_against_field_types() -> None:
 
 
 def test_check_and_dry_run_report_bad_values_with_lines(tmp_path: Path) -> None:
-    text = (RECIPES / "demo.yaml").read_text(encoding="utf-8").replace("max_steps: 200", "max_steps: ten")
+    original = (RECIPES / "demo.yaml").read_text(encoding="utf-8")
+    grpo = original.index("  grpo:")  # the GRPO section's max_steps (the warm-up has one too)
+    text = original[:grpo] + original[grpo:].replace("max_steps: 200", "max_steps: ten", 1)
     (tmp_path / "demo.yaml").write_text(text, encoding="utf-8")
     line = next(i for i, row in enumerate(text.splitlines(), 1) if "max_steps: ten" in row)
     expected = f"demo.yaml:{line}: train.grpo.max_steps: GRPOConfig.max_steps expects int, got 'ten'"
