@@ -125,7 +125,13 @@ def test_report_pass_at_k_fields_and_table(tmp_path: Path) -> None:
     assert "lenient pass@8 before → after" in text and "| en | 250 | 10.0 % → 60.0 %" in text
     assert "the answers themselves: lenient ≥ +5 pts: **reached**" in text
     greedy_only = build_report(
-        recipe_name="demo", eval_base=None, eval_before=_result(0.1, 0.5), eval_after=_result(0.6, 0.6),
-        wall_seconds=1.0, phases={}, grpo_steps=1, interrupted=False,
+        recipe_name="demo",
+        eval_base=None,
+        eval_before=_result(0.1, 0.5),
+        eval_after=_result(0.6, 0.6),
+        wall_seconds=1.0,
+        phases={},
+        grpo_steps=1,
+        interrupted=False,
     )
     assert "pass_k" not in greedy_only and "pass@" not in render_markdown(greedy_only)
