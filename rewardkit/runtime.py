@@ -61,6 +61,7 @@ class RecipeReward:
         self.weight_in_trl = 1.0 if isinstance(node.weight, WeightSchedule) else float(node.weight)
         self.names = [leaf.reward_name for leaf in leaves]
         self._warned: set[tuple[str, str]] = set()  # (entry id, column) already reported missing
+        self._columns_read: list[tuple[str, str, str]] | None = None  # (reward, param, column), on first call
 
     @property
     def id(self) -> str:
@@ -133,21 +134,25 @@ class RecipeReward:
 
     def _warn_missing_columns(self, columns: Mapping[str, Any]) -> None:
         """Log once per column when a reward reads a column the batch lacks: every row would skip, silently."""
-        for leaf in self.leaves:
-            for role in roles(leaf.reward.params, Column):
-                names = [role.value] if isinstance(role.value, str) else []
-                for column in names:
-                    if column not in columns and (self.id, column) not in self._warned:
-                        self._warned.add((self.id, column))
-                        logger.warning(
-                            "rewardkit: reward %r (%s) reads the dataset column %r, which the batch does not have "
-                            "(columns: %s); it skips every row (None). Add the column or set params.%s.",
-                            self.id,
-                            leaf.reward_name,
-                            column,
-                            ", ".join(sorted(columns)) or "none",
-                            role.field,
-                        )
+        if self._columns_read is None:  # computed once: this runs on every training step
+            self._columns_read = [
+                (leaf.reward_name, role.field, role.value)
+                for leaf in self.leaves
+                for role in roles(leaf.reward.params, Column)
+                if isinstance(role.value, str)
+            ]
+        for reward_name, field_name, column in self._columns_read:
+            if column not in columns and (self.id, column) not in self._warned:
+                self._warned.add((self.id, column))
+                logger.warning(
+                    "rewardkit: reward %r (%s) reads the dataset column %r, which the batch does not have "
+                    "(columns: %s); it skips every row (None). Add the column or set params.%s.",
+                    self.id,
+                    reward_name,
+                    column,
+                    ", ".join(sorted(columns)) or "none",
+                    field_name,
+                )
 
     def __repr__(self) -> str:
         return f"RecipeReward({self.id!r})"
