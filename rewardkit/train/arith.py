@@ -76,12 +76,12 @@ TEMPLATES: dict[tuple[str, str], list[str]] = {
     ],
 }
 
-# Free-form reference styles and their weights: mostly a bare answer sentence, sometimes with the
-# working first. A warmed-up model then usually answers without writing the equation down.
-FREE_FORM: dict[str, tuple[tuple[str, int], ...]] = {
-    "en": (("The answer is {c}.", 5), ("{eq}. The answer is {c}.", 2)),
-    "vi": (("Đáp số: {c}.", 5), ("{eq}. Đáp số: {c}.", 2)),
+# Free-form reference styles: a bare answer sentence, or the same sentence with the working first.
+FREE_FORM: dict[str, tuple[str, str]] = {
+    "en": ("The answer is {c}.", "{eq}. The answer is {c}."),
+    "vi": ("Đáp số: {c}.", "{eq}. Đáp số: {c}."),
 }
+WORKING_FRACTION = 2 / 7  # by default most free-form references give the bare answer
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,12 @@ def _equation(op: str, a: str, b: str, d: str, c: str, language: str, subtotal: 
 
 
 def make_problem(
-    rng: random.Random, level: str, language: str, graded_fraction: float, two_step_fraction: float = 0.0
+    rng: random.Random,
+    level: str,
+    language: str,
+    graded_fraction: float,
+    two_step_fraction: float = 0.0,
+    working_fraction: float = WORKING_FRACTION,
 ) -> ArithProblem:
     """One problem drawn from ``rng``: operation, operands, template, names and the reference style."""
     if two_step_fraction and rng.random() < two_step_fraction:
@@ -161,9 +166,8 @@ def make_problem(
     if rng.random() < graded_fraction:
         reference = graded(equation, fc)
     else:
-        styles = [style for style, _ in FREE_FORM[language]]
-        weights = [weight for _, weight in FREE_FORM[language]]
-        reference = rng.choices(styles, weights)[0].format(eq=equation, c=fc)
+        style = rng.choices(FREE_FORM[language], (1.0 - working_fraction, working_fraction))[0]
+        reference = style.format(eq=equation, c=fc)
     return ArithProblem(question, str(c), language, reference, op, equation)
 
 
@@ -175,6 +179,7 @@ def generate(
     languages: tuple[str, ...] | list[str] = ("en", "vi"),
     graded_fraction: float = 0.3,
     two_step_fraction: float = 0.0,
+    working_fraction: float = WORKING_FRACTION,
     exclude: set[str] | frozenset[str] = frozenset(),
 ) -> list[ArithProblem]:
     """``size`` distinct problems (by question text), none of them in ``exclude``.
@@ -186,6 +191,8 @@ def generate(
         languages: drawn uniformly per problem.
         graded_fraction: share of references in the graded ``<think>/<answer>`` format.
         two_step_fraction: share of two-step problems (``a + b - d``) on top of the level's own mix.
+        working_fraction: share of free-form references that write the working before the answer
+            (``7 + 5 = 12. The answer is 12.``); the rest give the bare answer sentence.
         exclude: question texts to leave out (the held-out set, when generating training data).
 
     Returns:
@@ -202,7 +209,7 @@ def generate(
     seen: set[str] = set()
     problems: list[ArithProblem] = []
     misses = 0  # consecutive duplicates: many in a row means the level's problem space is used up
-    for problem in _stream(rng, level, list(languages), graded_fraction, two_step_fraction):
+    for problem in _stream(rng, level, list(languages), graded_fraction, two_step_fraction, working_fraction):
         if problem.question in seen or problem.question in exclude:
             misses += 1
             if misses > 5_000:
@@ -217,7 +224,12 @@ def generate(
 
 
 def _stream(
-    rng: random.Random, level: str, languages: list[str], graded_fraction: float, two_step_fraction: float
+    rng: random.Random,
+    level: str,
+    languages: list[str],
+    graded_fraction: float,
+    two_step_fraction: float,
+    working_fraction: float,
 ) -> Iterator[ArithProblem]:
     while True:
-        yield make_problem(rng, level, rng.choice(languages), graded_fraction, two_step_fraction)
+        yield make_problem(rng, level, rng.choice(languages), graded_fraction, two_step_fraction, working_fraction)

@@ -97,6 +97,12 @@ class ArithSettings(_Section):
     two_step_fraction: float = Field(
         default=0.0, ge=0.0, le=1.0, description="share of two-step problems (a + b - d) on top of the difficulty's own mix"
     )
+    working_fraction: float = Field(
+        default=2 / 7,
+        ge=0.0,
+        le=1.0,
+        description="share of free-form references that write the working first ('7 + 5 = 12. The answer is 12.')",
+    )
 
 
 class DatasetSettings(_Section):

@@ -247,6 +247,7 @@ def builtin_splits(settings: DatasetSettings, seed: int) -> Splits:
         "languages": cfg.languages,
         "graded_fraction": cfg.graded_fraction,
         "two_step_fraction": cfg.two_step_fraction,
+        "working_fraction": cfg.working_fraction,
     }
     held_out = arith.generate(settings.eval_size, seed=seed + 10_007, **common)
     size = min(cfg.size, settings.limit or cfg.size)

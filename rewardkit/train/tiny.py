@@ -2,8 +2,9 @@
 
 Nothing is downloaded. The tokenizer is a byte-level BPE trained in about a second on the run's own
 problems: it lets BPE merge whole numbers (one token per small number), which makes the tiny model
-learn arithmetic about ten times faster than one token per digit. The format tags are added as
-*non-special* tokens, because TRL decodes completions with ``skip_special_tokens=True`` and a special
+learn arithmetic about ten times faster than one token per digit. A number is always a piece of its
+own, never merged with the space before it, so ``= 42`` and ``<answer>42`` share the token ``42``.
+The format tags are added as *non-special* tokens, because TRL decodes completions with ``skip_special_tokens=True`` and a special
 tag would vanish before the rewards see it. The model is a Llama (a Qwen2 config would make
 ``AutoTokenizer`` swap in Qwen2's pre-tokenizer on reload). Both are saved in a folder that
 ``from_pretrained`` loads like any hub model, and reused while the settings are unchanged.
@@ -27,11 +28,13 @@ CHAT_TEMPLATE = (
     "{%- if add_generation_prompt -%}{{ '<|im_start|>assistant\\n' }}{%- endif -%}"
 )
 FINGERPRINT_FILE = "rewardkit-tiny.json"
+TOKENIZER_VERSION = "2"  # bumped when build_tokenizer changes, so that an older folder is rebuilt, not reused
 
 
 def fingerprint(settings: TinyModelSettings, corpus: list[str], seed: int) -> str:
     digest = hashlib.sha256()
     digest.update(settings.model_dump_json().encode())
+    digest.update(TOKENIZER_VERSION.encode())
     digest.update(str(seed).encode())
     for text in corpus:
         digest.update(text.encode("utf-8", "replace"))
@@ -49,12 +52,16 @@ def build_tokenizer(corpus: Iterable[str], vocab_size: int = 1024) -> Any:
     Returns:
         A ``PreTrainedTokenizerFast`` with pad/bos/eos set and left padding.
     """
-    from tokenizers import AddedToken, Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
+    from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast
 
     tok = Tokenizer(models.BPE())
     tok.normalizer = normalizers.NFC()  # Vietnamese must be NFC before merges are learned or applied
-    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    # A number is its own piece, never merged with the space before it: "= 42" and "<answer>42" then hold
+    # the same token, so what the model knows of 42 in one format it knows in the other.
+    tok.pre_tokenizer = pre_tokenizers.Sequence(
+        [pre_tokenizers.Split(Regex(r"\p{N}+"), behavior="isolated"), pre_tokenizers.ByteLevel(add_prefix_space=False)]
+    )
     tok.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(
         vocab_size=vocab_size,

@@ -73,6 +73,18 @@ def test_graded_fraction_controls_the_reference_style() -> None:
     assert any("The answer is" in p.reference for p in none_graded if p.language == "en")
 
 
+def test_working_fraction_controls_whether_free_form_references_show_the_working() -> None:
+    always = arith.generate(200, seed=4, graded_fraction=0.0, working_fraction=1.0)
+    for p in always:
+        c = arith.format_number(int(p.solution), p.language)
+        sentence = "The answer is" if p.language == "en" else "Đáp số:"
+        assert p.reference == f"{p.equation}. {sentence} {c}."
+    never = arith.generate(200, seed=4, graded_fraction=0.0, working_fraction=0.0)
+    assert not any("=" in p.reference for p in never)
+    default = arith.generate(700, seed=4, graded_fraction=0.0)
+    assert 0.2 < sum("=" in p.reference for p in default) / 700 < 0.37  # 2/7 by default
+
+
 def test_vietnamese_numbers_use_dot_thousands() -> None:
     assert arith.format_number(2500, "vi") == "2.500"
     assert arith.format_number(2500, "en") == "2,500"

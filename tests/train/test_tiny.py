@@ -21,7 +21,12 @@ def test_tokenizer_numbers_tags_and_chat_template() -> None:
     ids = tok(completion, add_special_tokens=False)["input_ids"]
     pieces = tok.convert_ids_to_tokens(ids)
     assert "<think>" in pieces and "</answer>" in pieces
-    assert len(ids) <= 11  # whole numbers are single tokens
+    assert len(ids) <= 13  # whole numbers are single tokens (the space before one is a token of its own)
+    # the same number is the same token after "= " and after "<answer>": what the model knows of 38 in the
+    # free-form answers it knows in the graded format (with " 38" and "38" apart, GRPO's switch to the
+    # graded format cost the demo 5 points of accuracy)
+    assert pieces.count("38") == 2
+    assert tok.convert_ids_to_tokens(tok("The answer is 38.", add_special_tokens=False)["input_ids"]).count("38") == 1
     # tags are not special: TRL decodes with skip_special_tokens=True and must keep them
     assert tok.decode(ids, skip_special_tokens=True) == completion
     text = tok.apply_chat_template([{"role": "user", "content": "Lan có 3 quả táo."}], add_generation_prompt=True, tokenize=False)
@@ -37,7 +42,9 @@ def test_saved_folder_reloads_with_auto_classes_and_is_reused(tmp_path: Path) ->
     assert built and (folder / FINGERPRINT_FILE).is_file()
     tok = AutoTokenizer.from_pretrained(folder)
     text = "Mai mua 8 hộp, mỗi hộp có 5 cây bút chì. <think>8 x 5 = 40</think><answer>40</answer>"
-    assert tok.decode(tok(text, add_special_tokens=False)["input_ids"]) == text
+    ids = tok(text, add_special_tokens=False)["input_ids"]
+    assert tok.decode(ids) == text
+    assert tok.convert_ids_to_tokens(ids).count("40") == 2  # the number-isolating pre-tokenizer survives the reload
     model = AutoModelForCausalLM.from_pretrained(folder)
     assert model.config.model_type == "llama" and model.config.vocab_size == len(tok)
     assert model.generation_config.eos_token_id == tok.eos_token_id
