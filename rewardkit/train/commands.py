@@ -201,7 +201,7 @@ def find_demo_recipe() -> Path:
 def demo_command(overrides: tuple[str, ...], output_dir: str | None) -> None:
     """The embedded demo: tiny model, warm-up SFT, GRPO + LoRA on English and Vietnamese arithmetic.
 
-    Nothing is downloaded. About 4-5 minutes on 2 CPU cores; the outputs land in runs/demo/.
+    Nothing is downloaded. About 6 minutes on 2 CPU cores; the outputs land in runs/demo/.
     """
     try:
         recipe_path = find_demo_recipe()
