@@ -5,9 +5,10 @@ problems: it lets BPE merge whole numbers (one token per small number), which ma
 learn arithmetic about ten times faster than one token per digit. A number is always a piece of its
 own, never merged with the space before it, so ``= 42`` and ``<answer>42`` share the token ``42``.
 The format tags are added as *non-special* tokens, because TRL decodes completions with
-``skip_special_tokens=True`` and a special tag would vanish before the rewards see it. The model is a Llama (a Qwen2 config would make
-``AutoTokenizer`` swap in Qwen2's pre-tokenizer on reload). Both are saved in a folder that
-``from_pretrained`` loads like any hub model, and reused while the settings are unchanged.
+``skip_special_tokens=True`` and a special tag would vanish before the rewards see it. The model is
+a Llama (a Qwen2 config would make ``AutoTokenizer`` swap in Qwen2's pre-tokenizer on reload). Both
+are saved in a folder that ``from_pretrained`` loads like any hub model, and reused while the
+settings are unchanged.
 """
 
 from __future__ import annotations
