@@ -4,8 +4,15 @@ Tests that exercise entry-point discovery set REWARDKIT_PLUGINS themselves and r
 """
 
 import os
+import signal
 
 import pytest
+
+# A suite started in the background (`nohup make test &`, some CI runners) inherits SIGINT ignored, and
+# Python then installs no KeyboardInterrupt handler: the Ctrl-C tests (and the CLIs they start, which
+# inherit the disposition) would see nothing. Restore Python's default for this process and its children.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 os.environ["REWARDKIT_PLUGINS"] = ""
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

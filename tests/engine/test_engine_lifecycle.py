@@ -43,11 +43,12 @@ def test_pool_starts_once_and_splits_batches(engine):
 
 def test_identical_samples_are_scored_once(engine):
     pid_leaf = leaf("fault.pid")
+    engine.run(pid_leaf, samples("warm"))  # this test's own history: under xdist the others may run elsewhere
     before = engine.snapshot(reset=True)
     scored = engine.run(pid_leaf, samples("a", "b", "a", "a", "b"))
     assert scores(scored)[0] == scores(scored)[2] == scores(scored)[3]
     assert engine.snapshot()["fault.pid"]["count"] == 2
-    assert before  # the reset returned the previous window
+    assert before["fault.pid"]["count"] >= 1  # the reset returned the previous window
 
 
 def test_concurrent_callers_share_the_pool(engine):
