@@ -174,14 +174,19 @@ def eval_command(recipe_path: str, adapter: str | None, model: str | None, overr
             f"pass@{sampled['k']} (T {sampled['temperature']:g}): strict {100 * sampled['strict']:.1f} %, "
             f"lenient {100 * sampled['lenient']:.1f} %; one sample: lenient {100 * sampled['sample_lenient']:.1f} %"
         )
-    for lang, score in sorted(result.get("by_language", {}).items()):
-        line = f"  {lang}: n={score['n']}, strict {100 * score['strict']:.1f} %, lenient {100 * score['lenient']:.1f} %"
-        if sampled and score.get("pass_k_lenient") is not None:
-            line += (
-                f", pass@{sampled['k']} strict {100 * score['pass_k_strict']:.1f} %, "
-                f"lenient {100 * score['pass_k_lenient']:.1f} %"
+    groups = [("", result.get("by_language", {}))]
+    groups += [(f"{column}=", scores) for column, scores in sorted(result.get("by_column", {}).items())]
+    for prefix, scores in groups:
+        for name, score in sorted(scores.items()):
+            line = (
+                f"  {prefix}{name}: n={score['n']}, strict {100 * score['strict']:.1f} %, lenient {100 * score['lenient']:.1f} %"
             )
-        console.print(line)
+            if sampled and score.get("pass_k_lenient") is not None:
+                line += (
+                    f", pass@{sampled['k']} strict {100 * score['pass_k_strict']:.1f} %, "
+                    f"lenient {100 * score['pass_k_lenient']:.1f} %"
+                )
+            console.print(line)
 
 
 def find_demo_recipe() -> Path:

@@ -174,6 +174,10 @@ class EvalSettings(_Section):
     reasoning_tag: str = "think"
     answer_tag: str = "answer"
     locale: Literal["en", "vi", "auto"] = Field(default="auto", description="number convention for judging answers")
+    by_columns: list[str] = Field(
+        default_factory=list,
+        description="held-out columns to break accuracy down by, besides language (e.g. [op], [type], [level])",
+    )
 
 
 class PreflightSettings(_Section):

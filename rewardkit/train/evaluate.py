@@ -17,7 +17,7 @@ already has nothing to gain. Sampling is seeded, so the same model gives the sam
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -32,6 +32,8 @@ FALLBACK_JUDGE = "math.equivalence"  # judges when the recipe has no reward that
 
 @dataclass
 class LanguageScore:
+    """The scores of one group of held-out rows (a language, or one value of a ``by_columns`` column)."""
+
     n: int = 0
     strict: float = 0.0
     lenient: float = 0.0
@@ -65,6 +67,7 @@ class EvalResult:
     judge: str = ""
     examples: list[dict[str, Any]] = field(default_factory=list)
     pass_k: PassAtK | None = None
+    by_column: dict[str, dict[str, LanguageScore]] = field(default_factory=dict)  # column -> value -> scores
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -200,8 +203,12 @@ def score_completions(
     judge: RewardJudge,
     reasoning_tag: str = "think",
     answer_tag: str = "answer",
+    by: Mapping[str, Sequence[str]] | None = None,
 ) -> EvalResult:
-    """Strict, lenient and format rates of completions against golds, overall and per language."""
+    """Strict, lenient and format rates of completions against golds, overall, per language and per ``by`` column.
+
+    ``by`` maps a column name to each completion's value in it (``{"op": ["add", "mul", ...]}``).
+    """
     answers = [graded_answer(c, reasoning_tag, answer_tag) for c in completions]
     formatted = [a is not None for a in answers]
     strict_idx = [i for i, a in enumerate(answers) if a is not None]
@@ -209,15 +216,30 @@ def score_completions(
     lenient = judge(list(completions), list(golds))
     strict = [strict_ok.get(i, False) for i in range(len(completions))]
     n = len(completions)
-    by_language: dict[str, LanguageScore] = {}
-    for lang in sorted({lang or "all" for lang in languages}):
-        idx = [i for i in range(n) if (languages[i] or "all") == lang]
-        by_language[lang] = LanguageScore(len(idx), _rate(strict, idx), _rate(lenient, idx), _rate(formatted, idx))
+
+    def scores(labels: Sequence[str]) -> dict[str, LanguageScore]:
+        return {
+            label: LanguageScore(len(idx), _rate(strict, idx), _rate(lenient, idx), _rate(formatted, idx))
+            for label, idx in _groups(labels).items()
+        }
+
     examples = [
         {"completion": completions[i], "gold": golds[i], "strict": strict[i], "lenient": lenient[i]} for i in range(min(n, 8))
     ]
     every = list(range(n))
-    return EvalResult(n, _rate(strict, every), _rate(lenient, every), _rate(formatted, every), by_language, judge.name, examples)
+    result = EvalResult(
+        n, _rate(strict, every), _rate(lenient, every), _rate(formatted, every), scores(languages), judge.name, examples
+    )
+    result.by_column = {column: scores(labels) for column, labels in (by or {}).items()}
+    return result
+
+
+def _groups(labels: Sequence[str]) -> dict[str, list[int]]:
+    """Row indices per label, labels sorted; an empty label is ``all`` (rows without a language)."""
+    out: dict[str, list[int]] = {}
+    for i, label in enumerate(labels):
+        out.setdefault(str(label) if label not in (None, "") else "all", []).append(i)
+    return dict(sorted(out.items()))
 
 
 def _rate(flags: Sequence[bool], idx: Sequence[int]) -> float:
@@ -253,11 +275,13 @@ def score_samples(
     temperature: float,
     reasoning_tag: str = "think",
     answer_tag: str = "answer",
-) -> tuple[PassAtK, dict[str, tuple[float, float]]]:
-    """pass@k (strict and lenient) of ``samples[i]`` (n >= k completions of problem i), overall and per language.
+    by: Mapping[str, Sequence[str]] | None = None,
+) -> tuple[PassAtK, dict[str, tuple[float, float]], dict[str, dict[str, tuple[float, float]]]]:
+    """pass@k (strict and lenient) of ``samples[i]`` (n >= k completions of problem i), overall and per group.
 
     Returns:
-        The overall :class:`PassAtK` and, per language, ``(strict, lenient)`` pass@k.
+        The overall :class:`PassAtK`; per language ``(strict, lenient)`` pass@k; the same per value of
+        each ``by`` column (``{"op": {"add": (strict, lenient), ...}}``).
     """
     flat = [c for group in samples for c in group]
     owner = [i for i, group in enumerate(samples) for _ in group]
@@ -279,6 +303,9 @@ def score_samples(
     def mean(values: Sequence[float], idx: Sequence[int]) -> float:
         return sum(values[i] for i in idx) / len(idx) if idx else 0.0
 
+    def grouped(labels: Sequence[str]) -> dict[str, tuple[float, float]]:
+        return {label: (mean(per_strict, idx), mean(per_lenient, idx)) for label, idx in _groups(labels).items()}
+
     every = list(range(n_problems))
     total = max(len(flat), 1)
     overall = PassAtK(
@@ -289,11 +316,7 @@ def score_samples(
         sample_strict=sum(right_strict) / total,
         sample_lenient=sum(right_lenient) / total,
     )
-    by_language = {}
-    for lang in sorted({lang or "all" for lang in languages}):
-        idx = [i for i in every if (languages[i] or "all") == lang]
-        by_language[lang] = (mean(per_strict, idx), mean(per_lenient, idx))
-    return overall, by_language
+    return overall, grouped(languages), {column: grouped(labels) for column, labels in (by or {}).items()}
 
 
 def generate_greedy(model: Any, tokenizer: Any, prompts: Sequence[Any], max_new_tokens: int, batch_size: int = 128) -> list[str]:
@@ -388,6 +411,7 @@ def evaluate_model(
     pass_k: int = 0,
     temperature: float = 1.0,
     seed: int = 0,
+    by_columns: Sequence[str] = (),
 ) -> EvalResult:
     """Generate greedily for every held-out row and score strict/lenient accuracy; optionally pass@k too.
 
@@ -405,6 +429,7 @@ def evaluate_model(
         pass_k: also sample this many completions per row and report pass@k (0: greedy only).
         temperature: the sampling temperature of pass@k (the training temperature).
         seed: seeds the sampling.
+        by_columns: columns of ``rows`` to break the scores down by, besides ``language``.
 
     Returns:
         The :class:`EvalResult`.
@@ -413,18 +438,22 @@ def evaluate_model(
 
     judge = judge or make_judge(recipe, locale)
     completions = generate_greedy(model, tokenizer, rows["prompt"], max_new_tokens, batch_size)
-    result = score_completions(completions, rows["solution"], rows["language"], judge, reasoning_tag, answer_tag)
+    by = {column: [str(value) for value in rows[column]] for column in by_columns}
+    result = score_completions(completions, rows["solution"], rows["language"], judge, reasoning_tag, answer_tag, by)
     if pass_k > 0:
         began = time.monotonic()
         samples = generate_samples(
             model, tokenizer, rows["prompt"], max_new_tokens, k=pass_k, temperature=temperature, seed=seed, batch_size=batch_size
         )
-        overall, by_language = score_samples(
-            samples, rows["solution"], rows["language"], judge, pass_k, temperature, reasoning_tag, answer_tag
+        overall, by_language, by_column = score_samples(
+            samples, rows["solution"], rows["language"], judge, pass_k, temperature, reasoning_tag, answer_tag, by
         )
         overall.seconds = round(time.monotonic() - began, 2)
         result.pass_k = overall
-        for lang, (strict, lenient) in by_language.items():
-            if lang in result.by_language:
-                result.by_language[lang].pass_k_strict, result.by_language[lang].pass_k_lenient = strict, lenient
+        for scores, sampled in [(result.by_language, by_language)] + [
+            (result.by_column[column], by_column[column]) for column in by_column
+        ]:
+            for label, (strict, lenient) in sampled.items():
+                if label in scores:
+                    scores[label].pass_k_strict, scores[label].pass_k_lenient = strict, lenient
     return result

@@ -135,6 +135,18 @@ def check_rewards_on_reference(
     return checks, parsed, correct, n
 
 
+def missing_breakdown_columns(recipe: Any, settings: Any, available: list[str]) -> list[str]:
+    """``train.eval.by_columns`` entries that the held-out rows do not have (file:line messages)."""
+    if not settings.eval.enabled:
+        return []
+    where = recipe.locate(("train", "eval", "by_columns"))
+    return [
+        f"{where}: train.eval.by_columns: the held-out data has no column {column!r} (columns: {', '.join(available)})"
+        for column in settings.eval.by_columns
+        if column not in available
+    ]
+
+
 def run_preflight(
     recipe: Any,
     settings: TrainSettings,
@@ -163,6 +175,7 @@ def run_preflight(
     report = PreflightReport(train_rows=len(splits.train), eval_rows=len(splits.eval))
     columns = set(splits.train.column_names)
     report.errors.extend(missing_columns(recipe, columns))
+    report.errors.extend(missing_breakdown_columns(recipe, settings, list(splits.eval.column_names)))
     for row in splits.train.select(range(min(2, len(splits.train)))):
         report.prompts.append(render_for_display(row["prompt"], tokenizer))
     if not report.errors:

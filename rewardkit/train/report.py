@@ -152,7 +152,13 @@ def build_report(
     if eval_base is not None:
         report["accuracy_base"] = eval_base["strict"]
         report["lenient_base"] = eval_base["lenient"]
-    report["by_language"] = _by_language(eval_base, eval_before, eval_after)
+    report["by_language"] = _merge_groups([(r or {}).get("by_language") for r in (eval_base, eval_before, eval_after)])
+    columns = sorted({column for r in (eval_before, eval_after) for column in (r or {}).get("by_column", {})})
+    if columns:
+        report["by_column"] = {
+            column: _merge_groups([((r or {}).get("by_column") or {}).get(column) for r in (eval_base, eval_before, eval_after)])
+            for column in columns
+        }
     if eval_before is not None and eval_after is not None:
         report["verdict"] = verdict(eval_before, eval_after).to_dict()
     report["wall_seconds"] = round(wall_seconds, 1)
@@ -161,13 +167,12 @@ def build_report(
     return report
 
 
-def _by_language(*results: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+def _merge_groups(per_result: list[dict[str, Any] | None]) -> dict[str, dict[str, Any]]:
+    """One entry per group (a language, or a value of a ``by_columns`` column) with its base/before/after scores."""
     out: dict[str, dict[str, Any]] = {}
-    for label, result in zip(("base", "before_grpo", "after_grpo"), results, strict=True):
-        if result is None:
-            continue
-        for lang, score in result.get("by_language", {}).items():
-            entry = out.setdefault(lang, {"n": score["n"]})
+    for label, groups in zip(("base", "before_grpo", "after_grpo"), per_result, strict=True):
+        for name, score in (groups or {}).items():
+            entry = out.setdefault(name, {"n": score["n"]})
             entry[f"strict_{label}"] = score["strict"]
             entry[f"lenient_{label}"] = score["lenient"]
             entry[f"format_{label}"] = score["format"]
@@ -179,6 +184,28 @@ def _by_language(*results: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
 
 def _pct(value: Any) -> str:
     return "-" if value is None else f"{100 * float(value):.1f} %"
+
+
+def _group_table(column: str, groups: dict[str, dict[str, Any]], k: int | None) -> list[str]:
+    """``## By <column>``: each group's greedy (and pass@k) strict and lenient accuracy, before → after."""
+    if not groups:
+        return []
+    head = f"| {column} | n | strict before → after | lenient before → after |"
+    if k:
+        head += f" strict pass@{k} before → after | lenient pass@{k} before → after |"
+    lines = [f"## By {column}", "", head, "|" + "---|" * (head.count("|") - 1)]
+    for name, entry in sorted(groups.items()):
+        row = (
+            f"| {name} | {entry['n']} | {_pct(entry.get('strict_before_grpo'))} → {_pct(entry.get('strict_after_grpo'))} "
+            f"| {_pct(entry.get('lenient_before_grpo'))} → {_pct(entry.get('lenient_after_grpo'))} |"
+        )
+        if k:
+            row += (
+                f" {_pct(entry.get('pass_k_strict_before_grpo'))} → {_pct(entry.get('pass_k_strict_after_grpo'))} "
+                f"| {_pct(entry.get('pass_k_lenient_before_grpo'))} → {_pct(entry.get('pass_k_lenient_after_grpo'))} |"
+            )
+        lines.append(row)
+    return [*lines, ""]
 
 
 def render_markdown(report: dict[str, Any], examples: list[dict[str, Any]] | None = None) -> str:
@@ -219,25 +246,10 @@ def render_markdown(report: dict[str, Any], examples: list[dict[str, Any]] | Non
                 "it has to make the answers better.",
                 "",
             ]
-    by_language = report.get("by_language") or {}
-    if by_language:
-        k = (report.get("pass_k") or {}).get("k")
-        head = "| language | n | strict before → after | lenient before → after |"
-        if k:
-            head += f" strict pass@{k} before → after | lenient pass@{k} before → after |"
-        lines += ["## By language", "", head, "|" + "---|" * (head.count("|") - 1)]
-        for lang, entry in sorted(by_language.items()):
-            row = (
-                f"| {lang} | {entry['n']} | {_pct(entry.get('strict_before_grpo'))} → {_pct(entry.get('strict_after_grpo'))} "
-                f"| {_pct(entry.get('lenient_before_grpo'))} → {_pct(entry.get('lenient_after_grpo'))} |"
-            )
-            if k:
-                row += (
-                    f" {_pct(entry.get('pass_k_strict_before_grpo'))} → {_pct(entry.get('pass_k_strict_after_grpo'))} "
-                    f"| {_pct(entry.get('pass_k_lenient_before_grpo'))} → {_pct(entry.get('pass_k_lenient_after_grpo'))} |"
-                )
-            lines.append(row)
-        lines.append("")
+    k = (report.get("pass_k") or {}).get("k")
+    lines += _group_table("language", report.get("by_language") or {}, k)
+    for column, groups in sorted((report.get("by_column") or {}).items()):
+        lines += _group_table(column, groups, k)
     result = report.get("verdict")
     if result:
         lines += [

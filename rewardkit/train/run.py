@@ -274,6 +274,7 @@ class Run:
                 pass_k=ev.pass_k if sample else 0,
                 temperature=ev.temperature or float(self.grpo_args.get("temperature", 1.0)),
                 seed=self.settings.seed,
+                by_columns=ev.by_columns,
             )
             result = out.to_dict()
             del model

@@ -63,10 +63,31 @@ def test_score_samples_pass_at_k_strict_lenient_by_language() -> None:
         ["<think>x</think><answer>6</answer>", "6"],  # nothing right
         ["Đáp số: 5", "5"],  # lenient both
     ]
-    overall, by_language = score_samples(samples, ["5"] * 4, ["en", "en", "vi", "vi"], make_judge(), k=2, temperature=0.7)
+    ops = {"op": ["add", "mul", "add", "mul"]}
+    overall, by_language, by_column = score_samples(
+        samples, ["5"] * 4, ["en", "en", "vi", "vi"], make_judge(), k=2, temperature=0.7, by=ops
+    )
     assert (overall.k, overall.temperature) == (2, 0.7)
     assert (overall.strict, overall.lenient) == (0.25, 0.75)
     assert overall.sample_strict == 1 / 8 and overall.sample_lenient == 4 / 8
     assert by_language == {"en": (0.5, 1.0), "vi": (0.0, 0.5)}
-    one, _ = score_samples(samples, ["5"] * 4, ["en"] * 4, make_judge(), k=1, temperature=0.7)
+    assert by_column == {"op": {"add": (0.5, 0.5), "mul": (0.0, 1.0)}}
+    one, _, no_columns = score_samples(samples, ["5"] * 4, ["en"] * 4, make_judge(), k=1, temperature=0.7)
     assert one.lenient == overall.sample_lenient  # pass@1 from n samples: the mean accuracy of one sample
+    assert no_columns == {}
+
+
+def test_score_completions_breaks_down_by_any_column() -> None:
+    completions = [
+        "<think>2 + 3 = 5</think><answer>5</answer>",  # add: strict
+        "<think>2 * 3 = 6</think><answer>6</answer>",  # mul: strict
+        "The answer is 7.",  # add: wrong
+        "3 * 2 = 6. The answer is 6.",  # mul: lenient only
+    ]
+    golds = ["5", "6", "5", "6"]
+    result = score_completions(completions, golds, ["en"] * 4, make_judge(), by={"op": ["add", "mul", "add", "mul"]})
+    add, mul = result.by_column["op"]["add"], result.by_column["op"]["mul"]
+    assert (add.n, add.strict, add.lenient, add.format) == (2, 0.5, 0.5, 0.5)
+    assert (mul.n, mul.strict, mul.lenient, mul.format) == (2, 0.5, 1.0, 0.5)
+    assert list(result.by_language) == ["en"] and result.by_language["en"].lenient == 0.75
+    assert score_completions(completions, golds, ["en"] * 4, make_judge()).by_column == {}

@@ -135,3 +135,42 @@ def test_report_pass_at_k_fields_and_table(tmp_path: Path) -> None:
         interrupted=False,
     )
     assert "pass_k" not in greedy_only and "pass@" not in render_markdown(greedy_only)
+
+
+def test_report_breaks_accuracy_down_by_the_configured_columns() -> None:
+    def with_ops(strict: float, lenient: float, mul_lenient: float) -> dict:
+        result = _result(strict, lenient)
+        result["by_column"] = {
+            "op": {
+                "add": {"n": 250, "strict": strict, "lenient": lenient, "format": 1.0},
+                "mul": {"n": 250, "strict": strict, "lenient": mul_lenient, "format": 1.0},
+            }
+        }
+        return result
+
+    report = build_report(
+        recipe_name="demo",
+        eval_base=None,
+        eval_before=with_ops(0.0, 0.4, 0.6),
+        eval_after=with_ops(0.6, 0.6, 0.9),
+        wall_seconds=1.0,
+        phases={},
+        grpo_steps=1,
+        interrupted=False,
+    )
+    mul = report["by_column"]["op"]["mul"]
+    assert (mul["n"], mul["lenient_before_grpo"], mul["lenient_after_grpo"]) == (250, 0.6, 0.9)
+    text = render_markdown(report)
+    assert "## By op" in text and "| mul | 250 | 0.0 % → 60.0 % | 60.0 % → 90.0 % |" in text
+    assert text.index("## By language") < text.index("## By op")
+    plain = build_report(
+        recipe_name="demo",
+        eval_base=None,
+        eval_before=_result(0.0, 0.4),
+        eval_after=_result(0.6, 0.6),
+        wall_seconds=1.0,
+        phases={},
+        grpo_steps=1,
+        interrupted=False,
+    )
+    assert "by_column" not in plain and "## By op" not in render_markdown(plain)

@@ -166,3 +166,19 @@ def test_lowest_constraints_pin_every_training_floor() -> None:
     pins = dict(line.split("==") for line in out.stdout.split())
     assert {"trl", "transformers", "peft", "accelerate", "datasets"} <= set(pins)
     assert "torch" not in pins  # torch stays at constraints.txt's CPU build
+
+
+def test_dry_run_names_a_breakdown_column_the_held_out_data_lacks(tmp_path: Path) -> None:
+    text = (RECIPES / "demo.yaml").read_text(encoding="utf-8").replace("by_columns: [op]", "by_columns: [op, level]")
+    (tmp_path / "demo.yaml").write_text(text, encoding="utf-8")
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if "by_columns" in row)
+    proc = subprocess.run(
+        [sys.executable, "-m", "rewardkit.cli", "train", "--dry-run", "demo.yaml", "--set", "train.dataset.arith.size=200"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert f"demo.yaml:{line}: train.eval.by_columns: the held-out data has no column 'level'" in proc.stderr
+    assert "'op'" not in proc.stderr.split("no column", 1)[1].split("(columns")[0]  # op exists: only level is named
+    assert "Traceback" not in proc.stderr
