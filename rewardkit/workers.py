@@ -493,9 +493,9 @@ class WorkerPool:
             while state.pending or state.busy():
                 want = min(len(state.pending), self.size) - len(state.held)
                 if want > 0:
-                    self._hold(state, want)
-                    if not state.held:  # no worker could be started at all: every waiting sample says why
-                        self._fail_pending(state, f"cannot start a worker process: {state.spawn_error}")
+                    for slot in self._acquire(want, block=not state.held):
+                        self._hold(state, slot)
+                    if self._fail_if_no_worker(state):
                         continue
                 for worker in state.idle():
                     if state.pending:
@@ -517,27 +517,30 @@ class WorkerPool:
                 self._release(list(state.held))
         return [r if r is not None else (Outcome.error(ErrorKind.CRASH, "no result"), 0.0) for r in state.results]
 
-    def _hold(self, state: _Run, want: int) -> None:
-        """Take up to ``want`` slots for this run, starting processes for empty ones.
+    def _hold(self, state: _Run, slot: _Worker | None) -> None:
+        """Hold ``slot`` for this run, starting a process when the slot is empty.
 
         A process that cannot start (too many open files, no memory for fork) leaves its slot free
-        again: the run goes on with the workers it has, and the pool never loses a slot.
+        again and says why in ``state.spawn_error``: the run goes on with the workers it has, and the
+        pool never loses a slot.
         """
-        slots = self._acquire(want, block=not state.held)
-        for slot in slots:
-            if slot is None:
-                try:
-                    slot = self._spawn()
-                except Exception as exc:  # noqa: BLE001 - OSError from fork/exec, pipes, the board
-                    state.spawn_error = f"{type(exc).__name__}: {exc}"
-                    self._release([None])
-                    continue
-            state.held[slot] = None
+        if slot is None:
+            try:
+                slot = self._spawn()
+            except Exception as exc:  # noqa: BLE001 - OSError from fork/exec, pipes, the board
+                state.spawn_error = f"{type(exc).__name__}: {exc}"
+                self._release([None])
+                return
+        state.held[slot] = None
 
-    def _fail_pending(self, state: _Run, message: str) -> None:
-        failure = Outcome.error(ErrorKind.CRASH, message)
+    def _fail_if_no_worker(self, state: _Run) -> bool:
+        """When the run holds no worker at all (none could start), every waiting sample fails saying why."""
+        if state.held:
+            return False
+        failure = Outcome.error(ErrorKind.CRASH, f"cannot start a worker process: {state.spawn_error}")
         while state.pending:
             state.results[state.pending.popleft()] = (failure, 0.0)
+        return True
 
     def _dispatch(self, state: _Run, worker: _Worker) -> None:
         job = state.job
@@ -717,13 +720,8 @@ class WorkerPool:
         del state.held[worker]
         self._discard(worker)
         if state.pending:
-            try:
-                state.held[self._spawn()] = None
-            except Exception as exc:  # noqa: BLE001 - the slot stays free; the run goes on with what it holds
-                state.spawn_error = f"{type(exc).__name__}: {exc}"
-                self._release([None])
-                if not state.held:
-                    self._fail_pending(state, f"cannot start a worker process: {state.spawn_error}")
+            self._hold(state, None)
+            self._fail_if_no_worker(state)
         else:
             self._release([None])
 

@@ -237,6 +237,9 @@ def _with_prompts(ds: Dataset, settings: DatasetSettings) -> Dataset:
     return ds.map(_AddPrompt(settings), desc="rendering prompts")
 
 
+HELD_OUT_SEED_OFFSET = 10_007  # builtin:arith's held-out problems come from the stream seeded seed + this
+
+
 def builtin_splits(settings: DatasetSettings, seed: int) -> Splits:
     """Generate ``builtin:arith`` training and held-out problems; no held-out question is in training."""
     from datasets import Dataset
@@ -249,7 +252,7 @@ def builtin_splits(settings: DatasetSettings, seed: int) -> Splits:
         "two_step_fraction": cfg.two_step_fraction,
         "working_fraction": cfg.working_fraction,
     }
-    held_out = arith.generate(settings.eval_size, seed=seed + 10_007, **common)
+    held_out = arith.generate(settings.eval_size, seed=seed + HELD_OUT_SEED_OFFSET, **common)
     size = min(cfg.size, settings.limit or cfg.size)
     train = arith.generate(size, seed=seed, exclude={p.question for p in held_out}, **common)
     return Splits(Dataset.from_list([p.as_row() for p in train]), Dataset.from_list([p.as_row() for p in held_out]))

@@ -209,12 +209,7 @@ def score_completions(
 
     ``by`` maps a column name to each completion's value in it (``{"op": ["add", "mul", ...]}``).
     """
-    answers = [graded_answer(c, reasoning_tag, answer_tag) for c in completions]
-    formatted = [a is not None for a in answers]
-    strict_idx = [i for i, a in enumerate(answers) if a is not None]
-    strict_ok = dict(zip(strict_idx, judge([answers[i] or "" for i in strict_idx], [golds[i] for i in strict_idx]), strict=True))
-    lenient = judge(list(completions), list(golds))
-    strict = [strict_ok.get(i, False) for i in range(len(completions))]
+    formatted, strict, lenient = _judged(completions, golds, judge, reasoning_tag, answer_tag)
     n = len(completions)
 
     def scores(labels: Sequence[str]) -> dict[str, LanguageScore]:
@@ -232,6 +227,17 @@ def score_completions(
     )
     result.by_column = {column: scores(labels) for column, labels in (by or {}).items()}
     return result
+
+
+def _judged(
+    completions: Sequence[str], golds: Sequence[str], judge: RewardJudge, reasoning_tag: str, answer_tag: str
+) -> tuple[list[bool], list[bool], list[bool]]:
+    """Per completion: in the graded format; strictly right (the answer tag's content); leniently right (anywhere)."""
+    answers = [graded_answer(c, reasoning_tag, answer_tag) for c in completions]
+    strict_idx = [i for i, a in enumerate(answers) if a is not None]
+    strict_ok = dict(zip(strict_idx, judge([answers[i] or "" for i in strict_idx], [golds[i] for i in strict_idx]), strict=True))
+    strict = [strict_ok.get(i, False) for i in range(len(completions))]
+    return [a is not None for a in answers], strict, judge(list(completions), list(golds))
 
 
 def _groups(labels: Sequence[str]) -> dict[str, list[int]]:
@@ -285,17 +291,11 @@ def score_samples(
     """
     flat = [c for group in samples for c in group]
     owner = [i for i, group in enumerate(samples) for _ in group]
-    flat_golds = [golds[i] for i in owner]
-    answers = [graded_answer(c, reasoning_tag, answer_tag) for c in flat]
-    strict_idx = [j for j, a in enumerate(answers) if a is not None]
-    strict_ok = dict(
-        zip(strict_idx, judge([answers[j] or "" for j in strict_idx], [flat_golds[j] for j in strict_idx]), strict=True)
-    )
-    lenient = judge(flat, flat_golds)
+    _, strict, lenient = _judged(flat, [golds[i] for i in owner], judge, reasoning_tag, answer_tag)
     n_problems = len(samples)
     right_strict, right_lenient = [0] * n_problems, [0] * n_problems
     for j, i in enumerate(owner):
-        right_strict[i] += bool(strict_ok.get(j, False))
+        right_strict[i] += bool(strict[j])
         right_lenient[i] += bool(lenient[j])
     per_strict = [pass_at_k(len(samples[i]), right_strict[i], k) for i in range(n_problems)]
     per_lenient = [pass_at_k(len(samples[i]), right_lenient[i], k) for i in range(n_problems)]
@@ -450,9 +450,8 @@ def evaluate_model(
         )
         overall.seconds = round(time.monotonic() - began, 2)
         result.pass_k = overall
-        for scores, sampled in [(result.by_language, by_language)] + [
-            (result.by_column[column], by_column[column]) for column in by_column
-        ]:
+        pairs = [(result.by_language, by_language), *((result.by_column[c], by_column[c]) for c in by_column)]
+        for scores, sampled in pairs:
             for label, (strict, lenient) in sampled.items():
                 if label in scores:
                     scores[label].pass_k_strict, scores[label].pass_k_lenient = strict, lenient

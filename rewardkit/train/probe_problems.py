@@ -53,6 +53,7 @@ def dataset_problems(recipe: Any, train: Any, languages: tuple[str, ...], per_ki
 
 def _arith_problems(settings: Any, languages: tuple[str, ...], per_kind: int, seed: int) -> list[Problem]:
     from rewardkit.train import arith
+    from rewardkit.train.data import HELD_OUT_SEED_OFFSET
 
     cfg = settings.arith
     wanted = [lang for lang in cfg.languages if lang in languages]
@@ -60,7 +61,7 @@ def _arith_problems(settings: Any, languages: tuple[str, ...], per_kind: int, se
         return []
     drawn = arith.generate(
         per_kind * len(wanted) * 3,
-        seed=seed + 10_007,  # the held-out stream (load_splits' eval seed): problems training evaluates on
+        seed=seed + HELD_OUT_SEED_OFFSET,  # the held-out stream: problems training evaluates on
         level=cfg.difficulty,
         languages=wanted,
         graded_fraction=0.0,

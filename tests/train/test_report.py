@@ -20,6 +20,20 @@ def _result(strict: float, lenient: float, n: int = 500) -> dict:
     }
 
 
+def _report(before: dict, after: dict, base: dict | None = None) -> dict:
+    """A report of one GRPO step from three eval results (no timings, no extras)."""
+    return build_report(
+        recipe_name="demo",
+        eval_base=base,
+        eval_before=before,
+        eval_after=after,
+        wall_seconds=1.0,
+        phases={},
+        grpo_steps=1,
+        interrupted=False,
+    )
+
+
 def test_verdict_judges_the_format_and_the_answers_separately() -> None:
     down_a_little = verdict(_result(0.2, 0.7), _result(0.7, 0.69))
     assert down_a_little.strict_target and not down_a_little.lenient_target and not down_a_little.target
@@ -103,16 +117,7 @@ def _with_pass_k(strict: float, lenient: float, pk_strict: float, pk_lenient: fl
 def test_report_pass_at_k_fields_and_table(tmp_path: Path) -> None:
     from rewardkit.train.report import PASS_K_KEYS
 
-    report = build_report(
-        recipe_name="demo",
-        eval_base=_result(0.0, 0.0),
-        eval_before=_with_pass_k(0.1, 0.5, 0.3, 0.8),
-        eval_after=_with_pass_k(0.6, 0.6, 0.7, 0.75),
-        wall_seconds=10.0,
-        phases={},
-        grpo_steps=5,
-        interrupted=False,
-    )
+    report = _report(_with_pass_k(0.1, 0.5, 0.3, 0.8), _with_pass_k(0.6, 0.6, 0.7, 0.75), base=_result(0.0, 0.0))
     for key in PASS_K_KEYS:
         assert key in report
     assert report["pass_k"] == {"k": 8, "temperature": 0.7}
@@ -124,16 +129,7 @@ def test_report_pass_at_k_fields_and_table(tmp_path: Path) -> None:
     assert "| strict pass@8 | - | 30.0 % | 70.0 % | +40.0 pts |" in text
     assert "lenient pass@8 before → after" in text and "| en | 250 | 10.0 % → 60.0 %" in text
     assert "the answers themselves: lenient ≥ +5 pts: **reached**" in text
-    greedy_only = build_report(
-        recipe_name="demo",
-        eval_base=None,
-        eval_before=_result(0.1, 0.5),
-        eval_after=_result(0.6, 0.6),
-        wall_seconds=1.0,
-        phases={},
-        grpo_steps=1,
-        interrupted=False,
-    )
+    greedy_only = _report(_result(0.1, 0.5), _result(0.6, 0.6))
     assert "pass_k" not in greedy_only and "pass@" not in render_markdown(greedy_only)
 
 
@@ -148,29 +144,11 @@ def test_report_breaks_accuracy_down_by_the_configured_columns() -> None:
         }
         return result
 
-    report = build_report(
-        recipe_name="demo",
-        eval_base=None,
-        eval_before=with_ops(0.0, 0.4, 0.6),
-        eval_after=with_ops(0.6, 0.6, 0.9),
-        wall_seconds=1.0,
-        phases={},
-        grpo_steps=1,
-        interrupted=False,
-    )
+    report = _report(with_ops(0.0, 0.4, 0.6), with_ops(0.6, 0.6, 0.9))
     mul = report["by_column"]["op"]["mul"]
     assert (mul["n"], mul["lenient_before_grpo"], mul["lenient_after_grpo"]) == (250, 0.6, 0.9)
     text = render_markdown(report)
     assert "## By op" in text and "| mul | 250 | 0.0 % → 60.0 % | 60.0 % → 90.0 % |" in text
     assert text.index("## By language") < text.index("## By op")
-    plain = build_report(
-        recipe_name="demo",
-        eval_base=None,
-        eval_before=_result(0.0, 0.4),
-        eval_after=_result(0.6, 0.6),
-        wall_seconds=1.0,
-        phases={},
-        grpo_steps=1,
-        interrupted=False,
-    )
+    plain = _report(_result(0.0, 0.4), _result(0.6, 0.6))
     assert "by_column" not in plain and "## By op" not in render_markdown(plain)
